@@ -1,0 +1,323 @@
+import { assign, setup } from 'xstate';
+import type { SendParams } from './errand-order.ts';
+import {
+  type CourierMode,
+  type CourierType,
+  DISPATCH,
+  type DispatchToCourier,
+  type ChatDelivery,
+  type ErrandCategory,
+  type ErrandListing,
+  type Point,
+  type StoreToCourier,
+  type WorldEvent,
+} from './protocol.ts';
+
+export interface CourierInput {
+  readonly id: string;
+  readonly courierType: CourierType;
+  readonly mode: CourierMode;
+  readonly categories: readonly ErrandCategory[];
+  /** Ordinary couriers pull orders within this radius (metres). */
+  readonly pullRadius: number;
+  readonly pullIntervalMs: number;
+  /** Time spent at a pickup or drop-off point (hand-over, signature). */
+  readonly serviceMs: number;
+  /** While on a job the terminal reports its position this often (live tracking). */
+  readonly trackingIntervalMs: number;
+  /** An accept without an answer is given up after this long (a lost message). */
+  readonly acceptTimeoutMs: number;
+  /** Where the courier starts its shift. */
+  readonly home: Point;
+}
+
+export interface CourierContext extends CourierInput {
+  /** Where the courier last stopped (the world reports it with every arrival). */
+  position: Point;
+  job: ErrandListing | null;
+  publisherMasked: string | null;
+  shiftEnding: boolean;
+  repliedToChat: boolean;
+}
+
+export type CourierEvent =
+  | Extract<WorldEvent, { type: 'shift.start' | 'shift.end' | 'travel.arrived' }>
+  | DispatchToCourier
+  | ChatDelivery
+  | StoreToCourier
+  | { type: 'error'; about: string; reason: string; orderId?: string };
+
+function takeable(ctx: CourierContext, listing: ErrandListing): boolean {
+  return ctx.categories.includes(listing.category);
+}
+
+function firstTakeable(ctx: CourierContext, event: CourierEvent): ErrandListing | undefined {
+  if (event.type === 'errand.offer') return takeable(ctx, event.listing) ? event.listing : undefined;
+  if (event.type === 'errand.list') return event.listings.find((l) => takeable(ctx, l));
+  return undefined;
+}
+
+const pickedUp = pickedUpMessage();
+
+function pickedUpMessage() {
+  return {
+    type: 'send' as const,
+    params: ({ context }: { context: CourierContext }): SendParams => ({
+      to: DISPATCH,
+      message: { type: 'errand.pickedUp', orderId: context.job?.orderId ?? '', courierId: context.id },
+    }),
+  };
+}
+
+const acceptFirst = {
+  type: 'send' as const,
+  params: ({ context, event }: { context: CourierContext; event: CourierEvent }): SendParams => ({
+    to: DISPATCH,
+    message: {
+      type: 'errand.accept',
+      orderId: firstTakeable(context, event)?.orderId ?? '',
+      courierId: context.id,
+    },
+  }),
+};
+
+function toDispatch(message: (ctx: CourierContext) => SendParams['message']) {
+  return {
+    type: 'send' as const,
+    params: ({ context }: { context: CourierContext }): SendParams => ({
+      to: DISPATCH,
+      message: message(context),
+    }),
+  };
+}
+
+/**
+ * A courier of the errand platform (`ordinary` or `professional`, on foot, bike or car). Professional
+ * couriers wait for pushed offers; ordinary ones pull the orders near them, filtered by category.
+ * Travel is a named effect: the world moves the courier analytically and sends `travel.arrived`.
+ */
+export const courierMachine = setup({
+  types: {
+    context: {} as CourierContext,
+    events: {} as CourierEvent,
+    input: {} as CourierInput,
+  },
+  actions: {
+    send: (_, _params: SendParams) => {},
+    /** Starts a trip on the road graph for the courier's mode; the world answers `travel.arrived`. */
+    travel: (_, _params: { to: Point }) => {},
+    /** Abandons the current trip where the courier is now. */
+    stopTravel: () => {},
+    /** Sends `courier.position` with the current position and ETA (the terminal's location port). */
+    reportPosition: () => {},
+    takeJob: assign(({ event }) =>
+      event.type === 'errand.acceptResult'
+        ? { job: event.listing ?? null, publisherMasked: event.publisherMasked ?? null, repliedToChat: false }
+        : {},
+    ),
+    arrivedAt: assign(({ event }) => (event.type === 'travel.arrived' ? { position: event.position } : {})),
+  },
+  guards: {
+    isOrdinary: ({ context }) => context.courierType === 'ordinary',
+    canTake: ({ context, event }) => firstTakeable(context, event) !== undefined,
+    accepted: ({ event }) => event.type === 'errand.acceptResult' && event.ok,
+    atStore: ({ context }) => context.job?.storeId !== undefined,
+    ourJob: ({ context, event }) => 'orderId' in event && event.orderId === context.job?.orderId,
+    shiftEnding: ({ context }) => context.shiftEnding,
+    chatNotAnswered: ({ context }) => !context.repliedToChat && context.publisherMasked !== null,
+  },
+  delays: {
+    pullInterval: ({ context }) => context.pullIntervalMs,
+    service: ({ context }) => context.serviceMs,
+    tracking: ({ context }) => context.trackingIntervalMs,
+    acceptTimeout: ({ context }) => context.acceptTimeoutMs,
+  },
+}).createMachine({
+  id: 'courier',
+  context: ({ input }) => ({
+    ...input,
+    position: input.home,
+    job: null,
+    publisherMasked: null,
+    shiftEnding: false,
+    repliedToChat: false,
+  }),
+  initial: 'offDuty',
+  states: {
+    offDuty: {
+      on: {
+        'shift.start': {
+          target: 'idle',
+          actions: [
+            assign({ shiftEnding: false }),
+            toDispatch((ctx) => ({
+              type: 'courier.online',
+              courierId: ctx.id,
+              courierType: ctx.courierType,
+              mode: ctx.mode,
+              categories: ctx.categories,
+              position: ctx.position,
+            })),
+          ],
+        },
+      },
+    },
+    idle: {
+      initial: 'choosing',
+      states: {
+        choosing: { always: [{ guard: 'isOrdinary', target: 'pulling' }, { target: 'awaitingOffers' }] },
+        pulling: {
+          entry: {
+            type: 'reportPosition',
+          },
+          after: {
+            pullInterval: {
+              target: 'pulling',
+              reenter: true,
+              actions: {
+                type: 'send',
+                params: ({ context }) => ({
+                  to: DISPATCH,
+                  message: {
+                    type: 'errand.pull',
+                    courierId: context.id,
+                    position: context.position,
+                    radius: context.pullRadius,
+                    categories: context.categories,
+                  },
+                }),
+              },
+            },
+          },
+        },
+        awaitingOffers: {},
+      },
+      on: {
+        'errand.offer': { guard: 'canTake', target: 'accepting', actions: acceptFirst },
+        'errand.list': { guard: 'canTake', target: 'accepting', actions: acceptFirst },
+        // an answer that arrived after the accept timed out: the order is ours, so do it
+        'errand.acceptResult': { guard: 'accepted', target: 'working', actions: 'takeJob' },
+        'shift.end': {
+          target: 'offDuty',
+          actions: toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id })),
+        },
+      },
+    },
+    accepting: {
+      after: { acceptTimeout: { target: 'idle' } },
+      on: {
+        'errand.acceptResult': [
+          {
+            guard: 'accepted',
+            target: 'working',
+            actions: 'takeJob',
+          },
+          { target: 'idle' },
+        ],
+        'shift.end': { actions: assign({ shiftEnding: true }) },
+      },
+    },
+    working: {
+      type: 'parallel',
+      on: {
+        'errand.cancelled': { guard: 'ourJob', target: 'jobDone', actions: 'stopTravel' },
+        'shift.end': { actions: assign({ shiftEnding: true }) },
+        'chat.message': {
+          guard: 'chatNotAnswered',
+          actions: [
+            assign({ repliedToChat: true }),
+            {
+              type: 'send',
+              params: ({ context, event }) => ({
+                to: DISPATCH,
+                message: {
+                  type: 'chat.send',
+                  fromId: context.id,
+                  toMasked:
+                    event.type === 'chat.message' ? event.fromMasked : (context.publisherMasked ?? ''),
+                  text: 'On my way.',
+                },
+              }),
+            },
+          ],
+        },
+      },
+      states: {
+        job: {
+          initial: 'toPickup',
+          states: {
+            toPickup: {
+              entry: [
+                { type: 'travel', params: ({ context }) => ({ to: context.job?.pickup ?? context.home }) },
+                'reportPosition',
+              ],
+              on: {
+                'travel.arrived': [
+                  {
+                    guard: 'atStore',
+                    target: 'atStore',
+                    actions: [
+                      'arrivedAt',
+                      {
+                        type: 'send',
+                        params: ({ context }) => ({
+                          to: context.job?.storeId ?? '',
+                          message: {
+                            type: 'store.collect',
+                            orderId: context.job?.orderId ?? '',
+                            courierId: context.id,
+                          },
+                        }),
+                      },
+                    ],
+                  },
+                  { target: 'pickingUp', actions: 'arrivedAt' },
+                ],
+              },
+            },
+            atStore: {
+              on: { 'store.handover': { guard: 'ourJob', target: 'toDropoff', actions: pickedUp } },
+            },
+            pickingUp: { after: { service: { target: 'toDropoff', actions: pickedUp } } },
+            toDropoff: {
+              entry: [
+                { type: 'travel', params: ({ context }) => ({ to: context.job?.dropoff ?? context.home }) },
+                'reportPosition',
+              ],
+              on: { 'travel.arrived': { target: 'handingOver', actions: 'arrivedAt' } },
+            },
+            handingOver: {
+              after: {
+                service: {
+                  target: '#courier.jobDone',
+                  actions: toDispatch((ctx) => ({
+                    type: 'errand.delivered',
+                    orderId: ctx.job?.orderId ?? '',
+                    courierId: ctx.id,
+                  })),
+                },
+              },
+            },
+          },
+        },
+        tracker: {
+          initial: 'ticking',
+          states: {
+            ticking: { after: { tracking: { target: 'ticking', reenter: true, actions: 'reportPosition' } } },
+          },
+        },
+      },
+    },
+    jobDone: {
+      entry: assign({ job: null, publisherMasked: null }),
+      always: [
+        {
+          guard: 'shiftEnding',
+          target: 'offDuty',
+          actions: toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id })),
+        },
+        { target: 'idle' },
+      ],
+    },
+  },
+});

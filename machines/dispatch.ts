@@ -1,0 +1,432 @@
+import { type ActorRefFrom, assign, sendTo, setup, stopChild } from 'xstate';
+import { closeLines, EMPTY_RELAY, openLines, routeChat, type ChatRelay } from './chat-relay.ts';
+import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
+import {
+  type BroadcastParams,
+  type ErrandOrderEvent,
+  type ErrandTiming,
+  errandOrderMachine,
+  type OrderToDispatch,
+  type SendParams,
+} from './errand-order.ts';
+import { EMPTY_LEDGER, type EscrowLedger, hold, settle } from './escrow-ledger.ts';
+import type {
+  ChatSend,
+  CourierToDispatch,
+  CustomerToDispatch,
+  ErrandListing,
+  PortAnswer,
+} from './protocol.ts';
+
+export interface DispatchInput {
+  readonly fees: ErrandFeePolicy;
+  readonly timing: ErrandTiming;
+  /** Longest list an ordinary courier's pull returns. */
+  readonly pullLimit: number;
+}
+
+export interface CourierRecord {
+  readonly courierType: 'ordinary' | 'professional';
+  readonly online: boolean;
+  readonly activeOrder: string | null;
+  readonly publisher: string | null;
+}
+
+export interface DispatchContext extends DispatchInput {
+  orderSeq: number;
+  orders: Record<string, ActorRefFrom<typeof errandOrderMachine>>;
+  listings: Record<string, ErrandListing>;
+  ledger: EscrowLedger;
+  relay: ChatRelay;
+  couriers: Record<string, CourierRecord>;
+  /** Money and assignment rules the ledger refused: each one is a bug, counted as a violation. */
+  refusals: string[];
+}
+
+export type DispatchEvent =
+  | CustomerToDispatch
+  | CourierToDispatch
+  | ChatSend
+  | PortAnswer
+  | OrderToDispatch
+  | { type: 'xstate.done.actor.*'; actorId?: string };
+
+type OrderBound = Extract<DispatchEvent, { orderId: string }>;
+
+function hasOrder(context: DispatchContext, event: DispatchEvent): boolean {
+  return 'orderId' in event && typeof event.orderId === 'string' && event.orderId in context.orders;
+}
+
+function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+function senderOf(event: DispatchEvent): string {
+  if ('courierId' in event && typeof event.courierId === 'string') return event.courierId;
+  if ('publisherId' in event && typeof event.publisherId === 'string') return event.publisherId;
+  return '';
+}
+
+/** Orders that the ordinary courier's pull sees: within radius, of its categories, nearest first. */
+export function pullListings(
+  listings: Readonly<Record<string, ErrandListing>>,
+  pull: { position: { x: number; y: number }; radius: number; categories: readonly string[] },
+  limit: number,
+): ErrandListing[] {
+  const hits: { d: number; listing: ErrandListing }[] = [];
+  for (const id in listings) {
+    const listing = listings[id];
+    if (!pull.categories.includes(listing.category)) continue;
+    const d = distance(listing.pickup, pull.position);
+    if (d <= pull.radius) hits.push({ d, listing });
+  }
+  hits.sort((a, b) => a.d - b.d || (a.listing.orderId < b.listing.orderId ? -1 : 1));
+  return hits.slice(0, limit).map((h) => h.listing);
+}
+
+function withCourier(
+  context: DispatchContext,
+  id: string,
+  patch: Partial<CourierRecord>,
+): DispatchContext['couriers'] {
+  const current = context.couriers[id] ?? {
+    courierType: 'ordinary',
+    online: false,
+    activeOrder: null,
+    publisher: null,
+  };
+  return { ...context.couriers, [id]: { ...current, ...patch } };
+}
+
+/** Messages that belong to one order and are routed to its actor. */
+const ORDER_MESSAGES = [
+  'errand.cancel',
+  'errand.confirm',
+  'errand.dispute',
+  'errand.pickedUp',
+  'errand.delivered',
+  'route.quote',
+  'couriers.found',
+] as const;
+
+/**
+ * The dispatch server of the errand platform. It prices and decides nothing per order itself: each
+ * order is a child `errandOrder` actor (system id = order id) that owns its lifecycle; the server
+ * validates and routes inbound messages, keeps the shared tables (courier registry, open listings
+ * for pulls, the escrow ledger, the chat relay) and answers what concerns no single order.
+ */
+export const dispatchMachine = setup({
+  types: {
+    context: {} as DispatchContext,
+    events: {} as DispatchEvent,
+    input: {} as DispatchInput,
+  },
+  actors: { errandOrder: errandOrderMachine },
+  actions: {
+    /** Sends a message from dispatch over the net port. */
+    send: (_, _params: SendParams) => {},
+    broadcast: (_, _params: BroadcastParams) => {},
+    /** Mirrors an escrow movement to the payments port; the key makes a retry move money once. */
+    payments: (
+      _,
+      _params: {
+        idempotencyKey: string;
+        kind: 'hold' | 'settle';
+        orderId: string;
+        amounts: Record<string, number>;
+      },
+    ) => {},
+    /** Reports a rule the ledger or the tables refused to break (each one is a bug upstream). */
+    violation: (_, _params: { rule: string; detail: string }) => {},
+    forward: sendTo(
+      ({ context, event }) => context.orders[(event as OrderBound).orderId],
+      ({ event }) => event as ErrandOrderEvent,
+    ),
+  },
+  guards: {
+    validRequest: ({ context, event }) =>
+      event.type === 'errand.publish' && checkErrandRequest(event.request, context.fees).ok,
+    knownOrder: ({ context, event }) => hasOrder(context, event),
+    onlineCourier: ({ context, event }) => context.couriers[senderOf(event)]?.online === true,
+  },
+}).createMachine({
+  id: 'dispatch',
+  context: ({ input }) => ({
+    ...input,
+    orderSeq: 0,
+    orders: {},
+    listings: {},
+    ledger: EMPTY_LEDGER,
+    relay: EMPTY_RELAY,
+    couriers: {},
+    refusals: [],
+  }),
+  initial: 'serving',
+  states: {
+    serving: {
+      on: {
+        'errand.publish': [
+          {
+            guard: 'validRequest',
+            actions: assign(({ context, event, spawn }) => {
+              if (event.type !== 'errand.publish') return {};
+              const orderSeq = context.orderSeq + 1;
+              const orderId = `E${orderSeq}`;
+              const ref = spawn('errandOrder', {
+                id: orderId,
+                systemId: orderId,
+                input: {
+                  orderId,
+                  orderSeq,
+                  request: event.request,
+                  fees: context.fees,
+                  timing: context.timing,
+                },
+              });
+              return { orderSeq, orders: { ...context.orders, [orderId]: ref } };
+            }),
+          },
+          {
+            actions: {
+              type: 'send',
+              params: ({ context, event }) => {
+                const request = event.type === 'errand.publish' ? event.request : undefined;
+                const check = request ? checkErrandRequest(request, context.fees) : undefined;
+                return {
+                  to: request?.publisherId ?? '',
+                  message: {
+                    type: 'errand.rejected',
+                    requestId: request?.requestId ?? '',
+                    reason: check && !check.ok ? check.reason : 'invalid request',
+                  },
+                };
+              },
+            },
+          },
+        ],
+        'errand.accept': [
+          { guard: 'knownOrder', actions: 'forward' },
+          {
+            actions: {
+              type: 'send',
+              params: ({ event }) => ({
+                to: event.courierId,
+                message: {
+                  type: 'errand.acceptResult',
+                  orderId: event.orderId,
+                  ok: false,
+                  reason: 'order_closed',
+                },
+              }),
+            },
+          },
+        ],
+        ...Object.fromEntries(
+          ORDER_MESSAGES.map((type) => [
+            type,
+            [
+              { guard: 'knownOrder' as const, actions: 'forward' as const },
+              {
+                actions: {
+                  type: 'send' as const,
+                  params: ({ event }: { event: DispatchEvent }) => ({
+                    to: senderOf(event),
+                    message: {
+                      type: 'error',
+                      about: event.type,
+                      orderId: (event as OrderBound).orderId,
+                      reason: 'unknown_order',
+                    },
+                  }),
+                },
+              },
+            ],
+          ]),
+        ),
+        'courier.online': {
+          actions: assign({
+            couriers: ({ context, event }) =>
+              withCourier(context, event.courierId, { courierType: event.courierType, online: true }),
+          }),
+        },
+        'courier.offline': {
+          actions: assign({
+            couriers: ({ context, event }) => withCourier(context, event.courierId, { online: false }),
+          }),
+        },
+        'courier.position': {
+          guard: ({ context, event }) => context.couriers[event.courierId]?.publisher != null,
+          actions: {
+            type: 'send',
+            params: ({ context, event }) => {
+              const record = context.couriers[event.courierId];
+              return {
+                to: record.publisher ?? '',
+                message: {
+                  type: 'errand.tracking',
+                  orderId: record.activeOrder,
+                  position: event.position,
+                  eta: event.eta,
+                },
+              };
+            },
+          },
+        },
+        'errand.pull': [
+          {
+            guard: 'onlineCourier',
+            actions: {
+              type: 'send',
+              params: ({ context, event }) => ({
+                to: event.courierId,
+                message: {
+                  type: 'errand.list',
+                  listings: pullListings(context.listings, event, context.pullLimit),
+                },
+              }),
+            },
+          },
+          {
+            actions: {
+              type: 'send',
+              params: ({ event }) => ({
+                to: event.courierId,
+                message: { type: 'error', about: 'errand.pull', reason: 'courier_offline' },
+              }),
+            },
+          },
+        ],
+        'chat.send': {
+          actions: {
+            type: 'send',
+            params: ({ context, event }) => {
+              const route = routeChat(context.relay, event.fromId, event.toMasked);
+              return route.ok
+                ? {
+                    to: route.to,
+                    message: {
+                      type: 'chat.message',
+                      orderId: route.orderId,
+                      fromMasked: route.fromMasked,
+                      text: event.text,
+                    },
+                  }
+                : {
+                    to: event.fromId,
+                    message: { type: 'chat.rejected', toMasked: event.toMasked, reason: route.reason },
+                  };
+            },
+          },
+        },
+        'ledger.hold': [
+          {
+            guard: ({ context, event }) => hold(context.ledger, event.orderId, event.payer, event.amount).ok,
+            actions: [
+              assign({
+                ledger: ({ context, event }) => {
+                  const r = hold(context.ledger, event.orderId, event.payer, event.amount);
+                  return r.ok ? r.ledger : context.ledger;
+                },
+              }),
+              {
+                type: 'payments',
+                params: ({ event }) => ({
+                  idempotencyKey: `${event.orderId}:hold`,
+                  kind: 'hold',
+                  orderId: event.orderId,
+                  amounts: { hold: event.amount },
+                }),
+              },
+            ],
+          },
+          {
+            actions: {
+              type: 'violation',
+              params: ({ event }) => ({ rule: 'escrow', detail: `second hold refused for ${event.orderId}` }),
+            },
+          },
+        ],
+        'ledger.settle': [
+          {
+            guard: ({ context, event }) => settle(context.ledger, event.orderId, event).ok,
+            actions: [
+              assign({
+                ledger: ({ context, event }) => {
+                  const r = settle(context.ledger, event.orderId, event);
+                  return r.ok ? r.ledger : context.ledger;
+                },
+              }),
+              {
+                type: 'payments',
+                params: ({ event }) => ({
+                  idempotencyKey: `${event.orderId}:settle`,
+                  kind: 'settle',
+                  orderId: event.orderId,
+                  amounts: { payout: event.payout, commission: event.commission, refund: event.refund },
+                }),
+              },
+            ],
+          },
+          {
+            actions: {
+              type: 'violation',
+              params: ({ context, event }) => {
+                const r = settle(context.ledger, event.orderId, event);
+                return { rule: 'escrow', detail: r.ok ? 'settle refused' : r.reason };
+              },
+            },
+          },
+        ],
+        'listing.add': {
+          actions: assign({
+            listings: ({ context, event }) => ({
+              ...context.listings,
+              [event.listing.orderId]: event.listing,
+            }),
+          }),
+        },
+        'listing.remove': {
+          actions: assign({
+            listings: ({ context, event }) => {
+              const { [event.orderId]: _removed, ...rest } = context.listings;
+              return rest;
+            },
+          }),
+        },
+        'order.assigned': {
+          actions: assign({
+            relay: ({ context, event }) =>
+              openLines(context.relay, event.orderId, {
+                publisher: event.publisherId,
+                courier: event.courierId,
+                publisherMasked: event.publisherMasked,
+                courierMasked: event.courierMasked,
+              }),
+            couriers: ({ context, event }) =>
+              withCourier(context, event.courierId, {
+                activeOrder: event.orderId,
+                publisher: event.publisherId,
+              }),
+          }),
+        },
+        'order.ended': {
+          actions: [
+            assign(({ context, event }) => {
+              const { [event.orderId]: _ended, ...orders } = context.orders;
+              const courierId = Object.keys(context.couriers).find(
+                (id) => context.couriers[id].activeOrder === event.orderId,
+              );
+              return {
+                orders,
+                relay: closeLines(context.relay, event.orderId),
+                couriers: courierId
+                  ? withCourier(context, courierId, { activeOrder: null, publisher: null })
+                  : context.couriers,
+              };
+            }),
+          ],
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,65 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { stableStringify } from './stable-json.ts';
+
+/** One line of the event log: a delivered message or a state change. */
+export type LogEntry =
+  | { t: number; kind: 'msg'; from: string; to: string; msg: unknown }
+  | { t: number; kind: 'state'; actor: string; state: string }
+  | { t: number; kind: 'fault'; fault: string; from: string; to: string; msg: unknown }
+  | { t: number; kind: 'note'; actor: string; note: string; data?: unknown };
+
+/**
+ * The complete, ordered record of a run. Every line is hashed as it is written (SHA-256), so the
+ * digest of a whole day costs no memory; the file is written only when a path is given.
+ */
+export class EventLog {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly file: WriteStream | undefined;
+  private buffer: string[] = [];
+  private count = 0;
+  private readonly listeners: ((entry: LogEntry, line: string) => void)[] = [];
+
+  constructor(path?: string) {
+    this.file = path ? createWriteStream(path) : undefined;
+  }
+
+  get entries(): number {
+    return this.count;
+  }
+
+  /** Subscribe to every entry (the twin and tests use it); listeners must not mutate entries. */
+  onEntry(listener: (entry: LogEntry, line: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  append(entry: LogEntry): void {
+    const line = stableStringify(entry);
+    this.hash.update(line);
+    this.hash.update('\n');
+    this.count++;
+    if (this.file) {
+      this.buffer.push(line);
+      if (this.buffer.length >= 4096) this.flushBuffer();
+    }
+    for (const listener of this.listeners) listener(entry, line);
+  }
+
+  /** Hex digest of every line so far; the log stays appendable afterwards. */
+  digest(): string {
+    return this.hash.copy().digest('hex');
+  }
+
+  async close(): Promise<void> {
+    if (!this.file) return;
+    this.flushBuffer();
+    const file = this.file;
+    await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  private flushBuffer(): void {
+    if (!this.file || this.buffer.length === 0) return;
+    this.file.write(`${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+  }
+}

@@ -1,0 +1,78 @@
+import type { EventLog } from './event-log.ts';
+import type { Kernel } from './kernel.ts';
+
+/** A message between actors: a plain object with a `type`, as XState events are. */
+export interface NetMessage {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** What a fault injector decides for one message; all optional, default is a clean delivery. */
+export interface FaultDecision {
+  drop?: boolean;
+  duplicate?: boolean;
+  extraDelayMs?: number;
+}
+
+export type FaultInjector = (from: string, to: string, message: NetMessage, now: number) => FaultDecision;
+
+type Recipient = (message: NetMessage, from: string) => void;
+
+/**
+ * The sim implementation of the `net` port. Actors never call each other: a send becomes a queue
+ * item at now + latency, logged when it is delivered. Tests plug a `FaultInjector` in to drop,
+ * duplicate, delay or (by uneven delays) reorder messages.
+ */
+export class SimNet {
+  private readonly recipients = new Map<string, Recipient>();
+  private faults: FaultInjector | undefined;
+  private undeliverable = 0;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly log: EventLog,
+    private readonly latencyMs: number,
+  ) {}
+
+  register(address: string, recipient: Recipient): void {
+    if (this.recipients.has(address)) throw new Error(`net address already registered: ${address}`);
+    this.recipients.set(address, recipient);
+  }
+
+  unregister(address: string): void {
+    this.recipients.delete(address);
+  }
+
+  setFaults(injector: FaultInjector | undefined): void {
+    this.faults = injector;
+  }
+
+  /** Messages addressed to nobody (counted, never thrown: a real network loses them too). */
+  get undeliverableCount(): number {
+    return this.undeliverable;
+  }
+
+  send(from: string, to: string, message: NetMessage, extraDelayMs = 0): void {
+    const decision = this.faults?.(from, to, message, this.kernel.now);
+    if (decision?.drop) {
+      this.log.append({ t: this.kernel.now, kind: 'fault', fault: 'drop', from, to, msg: message });
+      return;
+    }
+    const delay = this.latencyMs + extraDelayMs + (decision?.extraDelayMs ?? 0);
+    this.kernel.after(delay, () => this.deliver(from, to, message));
+    if (decision?.duplicate) {
+      this.log.append({ t: this.kernel.now, kind: 'fault', fault: 'duplicate', from, to, msg: message });
+      this.kernel.after(delay, () => this.deliver(from, to, message));
+    }
+  }
+
+  private deliver(from: string, to: string, message: NetMessage): void {
+    const recipient = this.recipients.get(to);
+    this.log.append({ t: this.kernel.now, kind: 'msg', from, to, msg: message });
+    if (!recipient) {
+      this.undeliverable++;
+      return;
+    }
+    recipient(message, from);
+  }
+}
