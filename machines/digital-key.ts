@@ -55,7 +55,8 @@ export type KeyFieldsProblem =
   | 'bad_time'
   | 'empty_window'
   | 'bad_max_uses'
-  | 'bad_epoch';
+  | 'bad_epoch'
+  | 'supersedes_itself';
 
 /** Checks issue input before signing, so dispatch can refuse a request with a precise reason. */
 export function validateKeyFields(
@@ -73,6 +74,7 @@ export function validateKeyFields(
   }
   if (!(Number.isSafeInteger(fields.revocationEpoch) && fields.revocationEpoch >= 0))
     return fail('bad_epoch');
+  if (fields.supersedes === fields.keyId) return fail('supersedes_itself');
   return { ok: true };
 }
 

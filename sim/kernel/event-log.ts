@@ -54,7 +54,9 @@ export class EventLog {
     if (!this.file) return;
     this.flushBuffer();
     const file = this.file;
-    await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      file.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
   }
 
   private flushBuffer(): void {

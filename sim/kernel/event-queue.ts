@@ -63,7 +63,10 @@ export class EventQueue<T> {
       while (i < half) {
         let child = 2 * i + 1;
         const right = child + 1;
-        if (right < last && this.before(this.times[right], this.seqs[right], this.times[child], this.seqs[child]))
+        if (
+          right < last &&
+          this.before(this.times[right], this.seqs[right], this.times[child], this.seqs[child])
+        )
           child = right;
         if (!this.before(this.times[child], this.seqs[child], lt, ls)) break;
         this.times[i] = this.times[child];

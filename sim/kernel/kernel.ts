@@ -1,4 +1,7 @@
-import type { Clock } from 'xstate';
+import type { ActorOptions, AnyActorLogic } from 'xstate';
+
+/** XState's clock interface (the `clock` option of `createActor`). */
+export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
 import { EventQueue } from './event-queue.ts';
 
 /** Something the kernel runs at a sim instant. Cancelled tasks stay queued but are skipped. */
@@ -114,7 +117,12 @@ export class Kernel {
    * Paced mode: sim time follows wall time × speed. Sleeps in slices of at most `sliceMs` so that
    * observers (the twin) can sample between slices and speed/pause changes apply promptly.
    */
-  async runPaced(until: number, wall: WallClock, sliceMs = 20, onSlice?: (now: number) => void): Promise<void> {
+  async runPaced(
+    until: number,
+    wall: WallClock,
+    sliceMs = 20,
+    onSlice?: (now: number) => void,
+  ): Promise<void> {
     this.stopRequested = false;
     let wallAnchor = wall.now();
     let simAnchor = this.currentTime;

@@ -1,0 +1,86 @@
+import FlatQueue from 'flatqueue';
+
+/**
+ * Callbacks a tree index gives the best-first search: how to expand one of its nodes into child
+ * nodes (with the squared distance from the query to their bounding box) and items (with their
+ * squared distance).
+ */
+export interface NearestExpansion<N> {
+  expand(
+    node: N,
+    pushNode: (child: N, boxDistSq: number) => void,
+    pushItem: (id: number, distSq: number) => void,
+  ): void;
+}
+
+/**
+ * Best-first k-nearest-neighbour search shared by the static (kdbush) and moving (rbush) indexes.
+ *
+ * Why a shared routine: both trees only differ in how a node expands, and the subtle part — a
+ * deterministic order when several points are at exactly the same distance — must be identical in
+ * both. Entries are popped in ascending squared distance; items at equal distance are gathered
+ * into a group (expanding any node whose box is not farther) and emitted sorted by id, so results
+ * are ordered by (distance, id) whatever the tree's internal layout.
+ *
+ * Item ids must be non-negative integers. `filter` rejects items without stopping the search.
+ */
+export function nearestNeighbours<N>(
+  root: N,
+  tree: NearestExpansion<N>,
+  k: number,
+  filter?: (id: number) => boolean,
+): number[] {
+  const result: number[] = [];
+  if (!(k > 0)) return result;
+  const nodes: N[] = [root];
+  // Queue ids: >= 0 → index into `nodes`, < 0 → item with id -(value + 1).
+  const queue = new FlatQueue<number>();
+  queue.push(0, 0);
+  const pushNode = (child: N, boxDistSq: number): void => {
+    nodes.push(child);
+    queue.push(nodes.length - 1, boxDistSq);
+  };
+  const pushItem = (id: number, distSq: number): void => queue.push(-(id + 1), distSq);
+  let group: number[] = [];
+  let groupDist = Number.NEGATIVE_INFINITY;
+  const flush = (): void => {
+    group.sort((a, b) => a - b);
+    for (const id of group) {
+      if (result.length === k) break;
+      result.push(id);
+    }
+    group = [];
+  };
+  while (queue.length > 0) {
+    const priority = queue.peekValue() as number;
+    if (priority > groupDist && group.length > 0) {
+      flush();
+      if (result.length >= k) return result;
+    }
+    const entry = queue.pop() as number;
+    if (entry >= 0) {
+      tree.expand(nodes[entry], pushNode, pushItem);
+      continue;
+    }
+    const id = -entry - 1;
+    if (filter && !filter(id)) continue;
+    if (group.length === 0) groupDist = priority;
+    group.push(id);
+  }
+  flush();
+  return result;
+}
+
+/** Squared distance from (x, y) to the axis-aligned box; 0 inside. */
+export function boxDistanceSq(
+  x: number,
+  y: number,
+  minX: number,
+  minY: number,
+  maxX: number,
+  maxY: number,
+): number {
+  const dx = x < minX ? minX - x : x > maxX ? x - maxX : 0;
+  const dy = y < minY ? minY - y : y > maxY ? y - maxY : 0;
+  return dx * dx + dy * dy;
+}

@@ -1,0 +1,478 @@
+import { type Actor, type AnyActorRef, createActor, type InspectionEvent } from 'xstate';
+import { type CourierEvent, courierMachine } from '../../machines/courier.ts';
+import { customerMachine } from '../../machines/customer.ts';
+import { dispatchMachine } from '../../machines/dispatch.ts';
+import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
+import { errandOrderMachine, type LifecycleParams, type SendParams } from '../../machines/errand-order.ts';
+import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
+import { ERRAND_CATEGORIES, type ErrandDemand, type Point } from '../../machines/protocol.ts';
+import { storeMachine } from '../../machines/store.ts';
+import type { City } from '../city/city.ts';
+import { compileCoverageArea } from '../city/coverage-area.ts';
+import { MovingPointIndex } from '../city/spatial-index.ts';
+import { EventLog } from '../kernel/event-log.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import { type NetMessage, SimNet } from '../kernel/net.ts';
+import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { Metrics, type Kpis } from './metrics.ts';
+import { Mobility } from './mobility.ts';
+import { PoissonSchedule } from './poisson-schedule.ts';
+import { areaWeights, type PlacedArea, placePopulation, pointInArea, type Population } from './population.ts';
+import { clockToMs } from './time-of-day.ts';
+import { stateName } from './state-name.ts';
+
+const DAY_MS = 86_400_000;
+const MINUTE = 60_000;
+
+export interface WorldOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Writes the event log as JSONL to this path. */
+  readonly logPath?: string;
+}
+
+export interface RunResult {
+  seed: number;
+  until: number;
+  simSeconds: number;
+  events: number;
+  eventLogHash: string;
+  kpis: Kpis;
+}
+
+type AnyActor = Actor<typeof courierMachine> | Actor<typeof customerMachine> | Actor<typeof storeMachine>;
+
+/**
+ * The simulated city at work: it creates every actor from the scenario, provides the machines'
+ * named effects (net, travel, routing and spatial ports, metrics), injects demand, shifts and
+ * opening hours, and logs every delivered message and state change. Same scenario + seed ⇒ same
+ * event log, byte for byte.
+ */
+export class World {
+  readonly kernel = new Kernel();
+  readonly log: EventLog;
+  readonly net: SimNet;
+  readonly random: RandomStreams;
+  readonly mobility: Mobility;
+  readonly metrics = new Metrics();
+  readonly areas: PlacedArea[];
+  readonly population: Population;
+  readonly seed: number;
+  private readonly actors = new Map<string, AnyActor>();
+  private dispatch!: Actor<typeof dispatchMachine>;
+  private readonly lastState = new Map<string, string>();
+  private readonly availablePros = new MovingPointIndex();
+  private readonly courierIndex = new Map<string, number>();
+  private readonly courierIds: string[] = [];
+  private readonly customersByArea = new Map<string, string[]>();
+  private readonly storesByArea = new Map<string, string[]>();
+  private readonly prepStreams = new Map<string, RandomStream>();
+  private lostDemand = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly city: City,
+    options: WorldOptions = {},
+  ) {
+    this.seed = options.seed ?? scenario.seed;
+    this.random = new RandomStreams(this.seed);
+    this.log = new EventLog(options.logPath);
+    this.net = new SimNet(this.kernel, this.log, scenario.netLatencyMs);
+    this.mobility = new Mobility(this.kernel, city);
+    this.areas = scenario.coverageAreas.map((a) => ({
+      id: a.id,
+      area: compileCoverageArea(a.geometry, city.projection),
+    }));
+    this.population = placePopulation(scenario, city, this.areas, this.random);
+    this.createDispatch();
+    this.createStores();
+    this.createCouriers();
+    this.createCustomers();
+    this.scheduleDays(0);
+    this.scheduleErrandDemand();
+  }
+
+  /** Runs as fast as possible up to `until` (sim ms). */
+  run(until: number, onProgress?: (now: number) => void): void {
+    this.kernel.runUntil(until, onProgress);
+  }
+
+  /** Every actor id with its kind, for the twin and tests. */
+  actorIds(): { id: string; kind: string }[] {
+    return [...this.actors.keys()].map((id) => ({
+      id,
+      kind: id.startsWith('S') ? 'store' : id.startsWith('U') ? 'customer' : 'courier',
+    }));
+  }
+
+  /** The current snapshot of an actor (top-level or an order inside dispatch). */
+  snapshotOf(id: string): unknown {
+    if (id === 'dispatch') return this.dispatch.getSnapshot();
+    const actor = this.actors.get(id);
+    if (actor) return actor.getSnapshot();
+    return this.dispatch.system.get(id)?.getSnapshot();
+  }
+
+  /** KPIs and invariant checks at the current instant. */
+  kpis(): Kpis {
+    const ctx = this.dispatch.getSnapshot().context;
+    const t = ctx.ledger.totals;
+    const extra = [...ledgerViolations(ctx.ledger), ...ctx.refusals];
+    return this.metrics.kpis(
+      this.kernel.now,
+      {
+        held: t.held,
+        released: t.paidOut,
+        refunded: t.refunded,
+        commission: t.commission,
+        stillHeld: stillHeld(ctx.ledger),
+      },
+      extra,
+    );
+  }
+
+  result(until: number): RunResult {
+    return {
+      seed: this.seed,
+      until,
+      simSeconds: this.kernel.now / 1000,
+      events: this.log.entries,
+      eventLogHash: this.log.digest(),
+      kpis: this.kpis(),
+    };
+  }
+
+  get demandLost(): number {
+    return this.lostDemand;
+  }
+
+  async close(): Promise<void> {
+    for (const actor of this.actors.values()) actor.stop();
+    this.dispatch.stop();
+    await this.log.close();
+  }
+
+  // ── actors ────────────────────────────────────────────────────────────────────────────────
+
+  private register(id: string, actor: AnyActorRef): void {
+    this.net.register(id, (message) => actor.send(message as never));
+  }
+
+  /** Logs a state change when the actor's state value differs from the last one logged. */
+  private observeState(id: string, value: unknown): string | undefined {
+    const name = stateName(value);
+    if (this.lastState.get(id) === name) return undefined;
+    this.lastState.set(id, name);
+    this.log.append({ t: this.kernel.now, kind: 'state', actor: id, state: name });
+    return name;
+  }
+
+  /** Delivers a world event (demand, shift, arrival, opening hours) and logs it like a message. */
+  private inject(id: string, event: NetMessage): void {
+    this.log.append({ t: this.kernel.now, kind: 'msg', from: 'world', to: id, msg: event });
+    this.actors.get(id)?.send(event as never);
+  }
+
+  private sendFrom(from: string, params: SendParams): void {
+    this.net.send(from, params.to, params.message);
+  }
+
+  private createDispatch(): void {
+    const e = this.scenario.dispatch.errand;
+    const orderMachine = errandOrderMachine.provide({
+      actions: {
+        send: (_, params) => this.sendFrom('dispatch', params),
+        broadcast: (_, params) => {
+          for (const to of params.to) this.net.send('dispatch', to, params.message);
+        },
+        requestQuote: (_, params) => this.quote(params.orderId, params.from, params.to),
+        findCouriers: (_, params) => this.findCouriers(params.orderId, params.point, params.radius),
+        lifecycle: (_, params: LifecycleParams) => this.metrics.lifecycle(params, this.kernel.now),
+      },
+    });
+    const machine = dispatchMachine.provide({
+      actors: { errandOrder: orderMachine },
+      actions: {
+        send: (_, params) => this.sendFrom('dispatch', params),
+        broadcast: (_, params) => {
+          for (const to of params.to) this.net.send('dispatch', to, params.message);
+        },
+        payments: () => {},
+        violation: (_, params) => this.metrics.violation(`${params.rule}: ${params.detail}`),
+      },
+    });
+    this.dispatch = createActor(machine, {
+      id: 'dispatch',
+      clock: this.kernel.clock,
+      input: {
+        fees: e.fees ?? DEFAULT_ERRAND_FEES,
+        pullLimit: e.pullLimit,
+        timing: {
+          pushRadius: e.pushRadiusM,
+          repushMs: e.repushSeconds * 1000,
+          maxOpenMs: e.maxOpenMinutes * MINUTE,
+          autoConfirmMs: e.autoConfirmMinutes * MINUTE,
+          disputeResolutionMs: e.disputeResolutionMinutes * MINUTE,
+        },
+      },
+      inspect: (ev: InspectionEvent) => {
+        if (ev.type !== '@xstate.snapshot') return;
+        const snap = ev.snapshot as { value?: unknown; status?: string };
+        if (snap.value === undefined) return;
+        const id = (ev.actorRef as AnyActorRef).id;
+        this.observeState(id, snap.value);
+        if (snap.status === 'done' || snap.status === 'stopped') this.lastState.delete(id);
+      },
+    });
+    this.net.register('dispatch', (message) => this.dispatch.send(message as never));
+    this.dispatch.start();
+  }
+
+  private createStores(): void {
+    const minutes = this.scenario.stores.preparationMinutes;
+    const machine = storeMachine.provide({
+      actions: { send: ({ self }, params) => this.sendFrom((self as AnyActorRef).id, params) },
+      delays: {
+        preparation: ({ context }) => this.prepStream(context.id).exponential(1 / (minutes * MINUTE)),
+      },
+    });
+    const opens = clockToMs(this.scenario.stores.opens);
+    const closes = clockToMs(this.scenario.stores.closes);
+    for (const s of this.population.stores) {
+      const actor = createActor(machine, {
+        id: s.id,
+        clock: this.kernel.clock,
+        input: {
+          id: s.id,
+          position: s.position,
+          openAtStart: opens === 0 || (opens < closes && closes === DAY_MS && opens === 0),
+        },
+      });
+      this.actors.set(s.id, actor);
+      this.register(s.id, actor);
+      actor.subscribe((snap) => this.observeState(s.id, snap.value));
+      actor.start();
+      const list = this.storesByArea.get(s.area) ?? [];
+      list.push(s.id);
+      this.storesByArea.set(s.area, list);
+    }
+  }
+
+  private createCouriers(): void {
+    const c = this.scenario.fleet.couriers;
+    const machine = courierMachine.provide({
+      actions: {
+        send: ({ self }, params) => this.sendFrom(self.id, params),
+        travel: ({ self }, params) => {
+          this.mobility.travel(self.id, params.to, (at) =>
+            this.inject(self.id, { type: 'travel.arrived', position: at }),
+          );
+        },
+        stopTravel: ({ self }) => this.mobility.stop(self.id),
+        reportPosition: ({ self }) => {
+          const position = this.mobility.locate(self.id);
+          this.net.send(self.id, 'dispatch', {
+            type: 'courier.position',
+            courierId: self.id,
+            position: { x: Math.round(position.x * 10) / 10, y: Math.round(position.y * 10) / 10 },
+            eta: this.mobility.eta(self.id),
+          });
+        },
+      },
+    });
+    for (const p of this.population.couriers) {
+      const index = this.courierIds.length;
+      this.courierIds.push(p.id);
+      this.courierIndex.set(p.id, index);
+      this.mobility.place(p.id, p.mode, p.home);
+      const actor = createActor(machine, {
+        id: p.id,
+        clock: this.kernel.clock,
+        input: {
+          id: p.id,
+          courierType: p.courierType,
+          mode: p.mode,
+          categories: p.categories,
+          home: p.home,
+          pullRadius: c.pullRadiusM,
+          pullIntervalMs: c.pullIntervalSeconds * 1000,
+          serviceMs: c.serviceMinutes * MINUTE,
+          trackingIntervalMs: c.trackingIntervalSeconds * 1000,
+          acceptTimeoutMs: 30_000,
+        },
+      });
+      this.actors.set(p.id, actor);
+      this.register(p.id, actor);
+      actor.subscribe((snap) => {
+        const name = this.observeState(p.id, snap.value);
+        if (name === undefined) return;
+        const top = typeof snap.value === 'string' ? snap.value : Object.keys(snap.value)[0];
+        const coarse = top === 'offDuty' ? 'off' : top === 'idle' ? 'idle' : 'busy';
+        this.metrics.courierState(p.id, coarse, this.kernel.now);
+        if (p.courierType === 'professional' && coarse === 'idle') {
+          const at = this.mobility.locate(p.id);
+          this.availablePros.set(index, at.x, at.y);
+        } else {
+          this.availablePros.remove(index);
+        }
+      });
+      actor.start();
+    }
+  }
+
+  private createCustomers(): void {
+    const machine = customerMachine.provide({
+      actions: { send: ({ self }, params) => this.sendFrom(self.id, params) },
+    });
+    for (const p of this.population.customers) {
+      const actor = createActor(machine, {
+        id: p.id,
+        clock: this.kernel.clock,
+        input: {
+          id: p.id,
+          home: p.home,
+          phone: `+377-6-${p.id.slice(1).padStart(7, '0')}`,
+          answerTimeoutMs: 60_000,
+        },
+      });
+      this.actors.set(p.id, actor);
+      this.register(p.id, actor);
+      actor.subscribe((snap) => this.observeState(p.id, snap.value));
+      actor.start();
+      const list = this.customersByArea.get(p.area) ?? [];
+      list.push(p.id);
+      this.customersByArea.set(p.area, list);
+    }
+  }
+
+  private prepStream(storeId: string): RandomStream {
+    let s = this.prepStreams.get(storeId);
+    if (!s) {
+      s = this.random.stream(`store:${storeId}:preparation`);
+      this.prepStreams.set(storeId, s);
+    }
+    return s;
+  }
+
+  // ── ports answered by the world ───────────────────────────────────────────────────────────
+
+  /** The routing port: car route distance between two points, or null when unreachable. */
+  private quote(orderId: string, from: Point, to: Point): void {
+    let distance: number | null = null;
+    let duration: number | null = null;
+    try {
+      const a = this.city.nearestNode('drive', from.x, from.y);
+      const b = this.city.nearestNode('drive', to.x, to.y);
+      const route = this.city.route('car', a, b);
+      distance = Math.round(route.distance);
+      duration = Math.round(route.duration);
+    } catch {
+      distance = null;
+    }
+    this.net.send('routing', 'dispatch', { type: 'route.quote', orderId, distance, duration });
+  }
+
+  /** The spatial port: idle professional couriers within `radius` of `point`, nearest first. */
+  private findCouriers(orderId: string, point: Point, radius: number): void {
+    const hits = this.availablePros.within(point.x, point.y, radius).slice(0, 20);
+    const courierIds = hits.map((i) => this.courierIds[i]);
+    this.net.send('spatial', 'dispatch', { type: 'couriers.found', orderId, courierIds });
+  }
+
+  // ── schedules: days, shifts, opening hours, demand ────────────────────────────────────────
+
+  private scheduleDays(day: number): void {
+    const base = day * DAY_MS;
+    for (const p of this.population.couriers) {
+      const start = base + p.shiftStart;
+      const end = base + (p.shiftEnd > p.shiftStart ? p.shiftEnd : p.shiftEnd + DAY_MS);
+      this.kernel.schedule(start, () => this.inject(p.id, { type: 'shift.start' }));
+      this.kernel.schedule(end, () => this.inject(p.id, { type: 'shift.end' }));
+    }
+    const opens = clockToMs(this.scenario.stores.opens);
+    const closes = clockToMs(this.scenario.stores.closes);
+    if (!(opens === 0 && closes === DAY_MS)) {
+      for (const s of this.population.stores) {
+        this.kernel.schedule(base + opens, () => this.inject(s.id, { type: 'store.open' }));
+        this.kernel.schedule(base + closes, () => this.inject(s.id, { type: 'store.close' }));
+      }
+    }
+    this.kernel.schedule(base + DAY_MS, () => this.scheduleDays(day + 1));
+  }
+
+  private scheduleErrandDemand(): void {
+    const d = this.scenario.demand.errand;
+    if (!d || d.perDay === 0) return;
+    const stream = this.random.stream('demand:errand');
+    const schedule = new PoissonSchedule(d.perDay, d.hourly, stream);
+    const weights = areaWeights(this.areas, d.zones);
+    const categories = ERRAND_CATEGORIES.filter((c) => (d.categories[c] ?? 0) > 0);
+    const categoryWeights = categories.map((c) => d.categories[c] ?? 0);
+    const fees = this.scenario.dispatch.errand.fees ?? DEFAULT_ERRAND_FEES;
+    const next = (from: number) => {
+      const at = schedule.next(from);
+      if (!Number.isFinite(at)) return;
+      this.kernel.schedule(at, () => {
+        const area = this.areas[stream.weighted(weights)];
+        const category = categories[stream.weighted(categoryWeights)];
+        const publisher = this.idleCustomer(area.id, stream);
+        const professional = stream.bernoulli(d.professionalShare);
+        const premium = 1 + stream.float() * d.maxFeePremium;
+        const stores = this.storesByArea.get(area.id) ?? [];
+        const storeId = category === 'buy_for_me' && stores.length > 0 ? stream.pick(stores) : undefined;
+        const elsewhere = pointInArea(this.city, area.area, stream);
+        const patienceMs = Math.max(MINUTE, stream.exponential(1 / (d.patienceMinutes * MINUTE)));
+        const cancelAfterAssignMs = stream.bernoulli(d.cancelAfterAssignShare)
+          ? stream.int(1, 10) * MINUTE
+          : null;
+        const willDispute = stream.bernoulli(d.disputeShare);
+        const chatAfterMs = stream.bernoulli(d.chatShare) ? stream.int(1, 5) * MINUTE : null;
+        if (publisher === undefined || (category === 'buy_for_me' && storeId === undefined)) {
+          this.lostDemand++;
+        } else {
+          const home = this.population.customers[Number(publisher.slice(1)) - 1].home;
+          const store = storeId ? this.population.stores.find((s) => s.id === storeId) : undefined;
+          const pickup = store ? store.position : category === 'deliver' ? home : elsewhere;
+          const dropoff = category === 'deliver' ? elsewhere : home;
+          const demand: ErrandDemand = {
+            type: 'demand.errand',
+            request: {
+              category,
+              description: `${category.replace(/_/g, ' ')} for ${publisher}`,
+              recipient: publisher,
+              phone: '',
+              pickup,
+              dropoff,
+              feeMode: professional ? 'professional' : 'ordinary',
+              ...(professional ? {} : { offeredFee: Math.round(fees.floor[category] * premium) }),
+              ...(storeId ? { storeId } : {}),
+              dueBy: Math.round(this.kernel.now + d.dueMinutes * MINUTE),
+            },
+            patienceMs: Math.round(patienceMs),
+            cancelAfterAssignMs,
+            willDispute,
+            chatAfterMs,
+          };
+          this.inject(publisher, demand as unknown as NetMessage);
+        }
+        next(at);
+      });
+    };
+    next(0);
+  }
+
+  /** A customer of the area who has no errand under way (a few random tries, then give up). */
+  private idleCustomer(areaId: string, stream: RandomStream): string | undefined {
+    const list = this.customersByArea.get(areaId) ?? [];
+    if (list.length === 0) return undefined;
+    for (let i = 0; i < 8; i++) {
+      const id = stream.pick(list);
+      const actor = this.actors.get(id);
+      if (actor?.getSnapshot().value === 'idle') return id;
+    }
+    return undefined;
+  }
+}
+
+export type { CourierEvent };
