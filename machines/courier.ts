@@ -1,11 +1,11 @@
 import { assign, setup } from 'xstate';
 import type { SendParams } from './errand-order.ts';
 import {
+  type ChatDelivery,
   type CourierMode,
   type CourierType,
   DISPATCH,
   type DispatchToCourier,
-  type ChatDelivery,
   type ErrandCategory,
   type ErrandListing,
   type Point,

@@ -1,5 +1,5 @@
-import { type ActorRefFrom, assign, sendTo, setup, stopChild } from 'xstate';
-import { closeLines, EMPTY_RELAY, openLines, routeChat, type ChatRelay } from './chat-relay.ts';
+import { type ActorRefFrom, assign, sendTo, setup } from 'xstate';
+import { type ChatRelay, closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
 import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
 import {
   type BroadcastParams,

@@ -50,9 +50,9 @@ export function compileCoverageArea(geojson: unknown, projection: Projection): C
         flat[2 * i + 1] = y;
       }
       const where = `polygon ${p} ring ${r}`;
-      if (Math.abs(signedArea(flat)) < 1e-6) throw invalid(`${where} has zero area`);
       const crossing = selfIntersection(flat);
       if (crossing) throw invalid(`${where} intersects itself (edges ${crossing[0]} and ${crossing[1]})`);
+      if (Math.abs(signedArea(flat)) < 1e-6) throw invalid(`${where} has zero area`);
       return flat;
     });
     const outer = projected[0];

@@ -9,6 +9,7 @@ import type { RoadEdge, RoadGraph } from './road-graph.ts';
 import { buildRoadGraph } from './road-graph.ts';
 import type { RouterOptions } from './router.ts';
 import { FOOT_SPEED } from './router.ts';
+import { StaticPointIndex } from './spatial-index.ts';
 
 export interface GeneratedCitySpec {
   /** Side of the square city, km. */
@@ -115,11 +116,10 @@ export function generateCityParts(spec: GeneratedCitySpec): CityParts {
   const rings: number[] = [];
   const ringStart: number[] = [0];
   const heights: number[] = [];
-  const nearestGrid = (px: number, py: number) => {
-    const i = Math.min(count - 1, Math.max(0, Math.round((px + half) / block)));
-    const j = Math.min(count - 1, Math.max(0, Math.round((py + half) / block)));
-    return j * count + i;
-  };
+  // Snap with the same index and tie rule (lowest id) as OSM cities rather than grid arithmetic,
+  // whose rounding would break ties differently for spaces exactly between nodes.
+  const driveIndex = new StaticPointIndex(x, y);
+  const nearestGrid = (px: number, py: number) => driveIndex.nearest(px, py);
   for (let j = 0; j + 1 < count; j++) {
     for (let i = 0; i + 1 < count; i++) {
       const x0 = i * block - half;

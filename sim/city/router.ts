@@ -96,6 +96,11 @@ function createSpace(profile: TravelProfile, graph: RoadGraph, speedOf: (e: numb
   };
 }
 
+/** Euclidean norm; Math.hypot is several times slower and this runs once per relaxed edge. */
+function distance(dx: number, dy: number): number {
+  return Math.sqrt(dx * dx + dy * dy);
+}
+
 function nextGeneration(space: SearchSpace): number {
   if (space.generation === 0xffffffff) {
     space.seen.fill(0);
@@ -119,7 +124,11 @@ export class Router {
   readonly #spaces: Record<TravelProfile, SearchSpace>;
   readonly #cache: LruCache<number, Route>;
   readonly #trees = new Map<string, ShortestPathTree>();
-  readonly #heap = new FlatQueue<number>();
+  /**
+   * Typed-array heap with room for every edge plus the origin: with lazy deletion each edge is
+   * pushed at most once per query (only when its source is settled), so it can never overflow.
+   */
+  readonly #heap: FlatQueue<number>;
   readonly #keyBase: number;
   #astarQueries = 0;
   #treeQueries = 0;
@@ -145,6 +154,7 @@ export class Router {
       foot: createSpace('foot', walk, () => footSpeed),
     };
     this.#cache = new LruCache(options.cacheSize ?? 4096);
+    this.#heap = new FlatQueue<number>(Math.max(drive.edgeTarget.length, walk.edgeTarget.length) + 1);
     this.#keyBase = Math.max(drive.nodeCount, walk.nodeCount, 1);
   }
 
@@ -271,7 +281,7 @@ export class Router {
     cost[from] = 0;
     via[from] = -1;
     seen[from] = generation;
-    heap.push(from, Math.hypot(x[from] - tx, y[from] - ty) * invMaxSpeed);
+    heap.push(from, distance(x[from] - tx, y[from] - ty) * invMaxSpeed);
     let found = false;
     while (heap.length > 0) {
       const u = heap.pop() as number;
@@ -291,7 +301,7 @@ export class Router {
           seen[v] = generation;
           cost[v] = c;
           via[v] = e;
-          heap.push(v, c + Math.hypot(x[v] - tx, y[v] - ty) * invMaxSpeed);
+          heap.push(v, c + distance(x[v] - tx, y[v] - ty) * invMaxSpeed);
         }
       }
     }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ScenarioError, loadScenario } from '../scenario/load-scenario.ts';
+import { loadScenario, ScenarioError } from '../scenario/load-scenario.ts';
 import { runCommand } from './run-command.ts';
 import { UserError } from './user-error.ts';
 

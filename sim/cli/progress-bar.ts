@@ -27,7 +27,9 @@ export class ProgressBar {
     const elapsed = (now - this.started) / 1000;
     const eta = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : 0;
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    this.out.write(`\r${this.label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ETA ${eta.toFixed(0)}s ${detail}\x1b[K`);
+    this.out.write(
+      `\r${this.label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ETA ${eta.toFixed(0)}s ${detail}\x1b[K`,
+    );
   }
 
   finish(): void {

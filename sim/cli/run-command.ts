@@ -1,6 +1,6 @@
 import { loadScenario } from '../scenario/load-scenario.ts';
-import type { RunResult } from '../world/world.ts';
 import { formatSimTime, parseDuration } from '../world/time-of-day.ts';
+import type { RunResult } from '../world/world.ts';
 import { loadWorld } from './load-world.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UserError } from './user-error.ts';
@@ -28,7 +28,9 @@ export function formatSummary(r: RunResult & { wallSeconds: number }): string {
     `orders: ${k.orders.created} created, ${k.orders.completed} completed, ${k.orders.cancelled} cancelled, ${k.orders.refunded} refunded, ${k.orders.open} open`,
   ];
   for (const [flow, c] of Object.entries(k.byFlow))
-    lines.push(`  ${flow.padEnd(9)} ${c.created} created, ${c.completed} completed, ${c.cancelled} cancelled, ${c.refunded} refunded, ${c.open} open`);
+    lines.push(
+      `  ${flow.padEnd(9)} ${c.created} created, ${c.completed} completed, ${c.cancelled} cancelled, ${c.refunded} refunded, ${c.open} open`,
+    );
   lines.push(
     `wait (created → assigned): mean ${k.waitMinutes.mean} min, p50 ${k.waitMinutes.p50}, p95 ${k.waitMinutes.p95}`,
     `fulfilment (created → completed): mean ${k.fulfilmentMinutes.mean} min, p50 ${k.fulfilmentMinutes.p50}, p95 ${k.fulfilmentMinutes.p95}`,

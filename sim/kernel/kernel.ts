@@ -2,6 +2,7 @@ import type { ActorOptions, AnyActorLogic } from 'xstate';
 
 /** XState's clock interface (the `clock` option of `createActor`). */
 export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
 import { EventQueue } from './event-queue.ts';
 
 /** Something the kernel runs at a sim instant. Cancelled tasks stay queued but are skipped. */

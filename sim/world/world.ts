@@ -15,12 +15,12 @@ import { Kernel } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { Metrics, type Kpis } from './metrics.ts';
+import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
-import { areaWeights, type PlacedArea, placePopulation, pointInArea, type Population } from './population.ts';
-import { clockToMs } from './time-of-day.ts';
+import { areaWeights, type PlacedArea, type Population, placePopulation, pointInArea } from './population.ts';
 import { stateName } from './state-name.ts';
+import { clockToMs } from './time-of-day.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE = 60_000;

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotFrom } from 'xstate';
+import { type CourierEvent, type CourierInput, courierMachine } from '../../machines/courier.ts';
+import type { SendParams } from '../../machines/errand-order.ts';
+import { DISPATCH } from '../../machines/protocol.ts';
+import { COURIER, listing } from './fixtures.ts';
+import {
+  advance,
+  type CoverageReport,
+  coverTransitions,
+  printCoverage,
+  type ScenarioOf,
+  startRecorded,
+} from './transition-coverage.ts';
+
+type CourierMachine = typeof courierMachine;
+type Snap = SnapshotFrom<CourierMachine>;
+
+function input(courierType: CourierInput['courierType']): CourierInput {
+  return {
+    id: COURIER,
+    courierType,
+    mode: 'bike',
+    categories: ['deliver', 'buy_for_me'],
+    pullRadius: 1_500,
+    pullIntervalMs: 30,
+    serviceMs: 20,
+    trackingIntervalMs: 7,
+    acceptTimeoutMs: 40,
+    home: { x: 0, y: 0 },
+  };
+}
+
+const PUBLISHER_MASKED = '+377-900-0000002';
+/** A plain delivery, an errand bought at a store, and one the courier does not do. */
+const toDoor = listing({ orderId: 'E1' });
+const atShop = listing({ orderId: 'E2', category: 'buy_for_me', storeId: 's1' });
+const notMine = listing({ orderId: 'E3', category: 'print' });
+
+const events: CourierEvent[] = [
+  { type: 'shift.start' },
+  { type: 'shift.end' },
+  { type: 'errand.offer', listing: toDoor },
+  { type: 'errand.offer', listing: atShop },
+  { type: 'errand.offer', listing: notMine },
+  { type: 'errand.list', listings: [notMine, toDoor] },
+  { type: 'errand.list', listings: [notMine] },
+  {
+    type: 'errand.acceptResult',
+    orderId: 'E1',
+    ok: true,
+    listing: toDoor,
+    publisherMasked: PUBLISHER_MASKED,
+  },
+  {
+    type: 'errand.acceptResult',
+    orderId: 'E2',
+    ok: true,
+    listing: atShop,
+    publisherMasked: PUBLISHER_MASKED,
+  },
+  { type: 'errand.acceptResult', orderId: 'E1', ok: false, reason: 'already_assigned' },
+  { type: 'errand.cancelled', orderId: 'E1', reason: 'publisher_cancelled' },
+  { type: 'errand.cancelled', orderId: 'E9', reason: 'publisher_cancelled' },
+  { type: 'chat.message', orderId: 'E1', fromMasked: PUBLISHER_MASKED, text: 'Where are you?' },
+  { type: 'travel.arrived', position: { x: 100, y: 0 } },
+  { type: 'store.handover', orderId: 'E2', storeId: 's1' },
+  { type: 'store.handover', orderId: 'E9', storeId: 's1' },
+  { type: 'store.queued', orderId: 'E2' },
+];
+
+const key = (s: Snap) =>
+  JSON.stringify([
+    s.value,
+    s.context.shiftEnding,
+    s.context.job?.orderId ?? null,
+    s.context.publisherMasked !== null,
+    s.context.repliedToChat,
+  ]);
+
+const scenarios: ScenarioOf<CourierMachine>[] = [
+  { name: 'professional', input: input('professional'), events: () => events, key },
+  { name: 'ordinary', input: input('ordinary'), events: () => events, key },
+];
+
+const toDispatch = (sends: readonly SendParams[]) =>
+  sends.filter((s) => s.to === DISPATCH).map((s) => s.message);
+
+let report: CoverageReport<CourierMachine> | undefined;
+function coverage(): CoverageReport<CourierMachine> {
+  report ??= coverTransitions(courierMachine, scenarios);
+  return report;
+}
+
+describe('courierMachine transition coverage', () => {
+  it('reaches every transition on an xstate/graph path', () => {
+    const r = coverage();
+    printCoverage(r);
+    expect(r.transitions).toHaveLength(24);
+    expect(r.mismatches).toEqual([]);
+    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+  });
+
+  it('on every path: online/offline alternate, accepts are for takeable orders, pick-up precedes delivery', () => {
+    for (const run of coverage().runs) {
+      const out = toDispatch(run.recorded.effectsOf<SendParams>('send'));
+      const presence = out.filter((m) => m.type === 'courier.online' || m.type === 'courier.offline');
+      presence.forEach((m, i) => {
+        expect(m.type).toBe(i % 2 === 0 ? 'courier.online' : 'courier.offline');
+      });
+      const offDuty = run.snapshot.matches('offDuty');
+      expect(offDuty).toBe(presence.length === 0 || presence.at(-1)?.type === 'courier.offline');
+      for (const m of out.filter((m) => m.type === 'errand.accept')) {
+        expect(['E1', 'E2']).toContain(m.orderId);
+      }
+      const progress = out.filter((m) => m.type === 'errand.pickedUp' || m.type === 'errand.delivered');
+      progress.forEach((m, i) => {
+        expect(m.type).toBe(i % 2 === 0 ? 'errand.pickedUp' : 'errand.delivered');
+      });
+      // a delivery always goes to the job's drop-off after its pick-up
+      const trips = run.recorded.effectsOf<{ to: { x: number } }>('travel').map((t) => t.to.x);
+      if (out.some((m) => m.type === 'errand.delivered')) expect(trips.slice(0, 2)).toEqual([100, 900]);
+    }
+  });
+
+  it('answers a chat at most once per job, through the masked number', () => {
+    for (const run of coverage().runs) {
+      const chats = toDispatch(run.recorded.effectsOf<SendParams>('send')).filter(
+        (m) => m.type === 'chat.send',
+      );
+      const jobs = run.events.filter((e) => e.type === 'errand.acceptResult' && e.ok).length;
+      expect(chats.length).toBeLessThanOrEqual(jobs);
+      for (const c of chats) expect(c).toMatchObject({ fromId: COURIER, toMasked: PUBLISHER_MASKED });
+    }
+  });
+});
+
+describe('courierMachine timers (simulated clock)', () => {
+  it('an ordinary courier pulls every pullInterval while idle', () => {
+    const run = startRecorded(courierMachine, input('ordinary'));
+    run.send({ type: 'shift.start' });
+    advance(run.clock, 95);
+    const pulls = toDispatch(run.effectsOf<SendParams>('send')).filter((m) => m.type === 'errand.pull');
+    expect(pulls).toHaveLength(3);
+    expect(pulls[0]).toEqual({
+      type: 'errand.pull',
+      courierId: COURIER,
+      position: { x: 0, y: 0 },
+      radius: 1_500,
+      categories: ['deliver', 'buy_for_me'],
+    });
+  });
+
+  it('gives up an unanswered accept after acceptTimeout', () => {
+    const run = startRecorded(courierMachine, input('professional'));
+    run.send({ type: 'shift.start' });
+    run.send({ type: 'errand.offer', listing: toDoor });
+    expect(run.actor.getSnapshot().value).toBe('accepting');
+    advance(run.clock, 40);
+    expect(run.actor.getSnapshot().value).toEqual({ idle: 'awaitingOffers' });
+  });
+
+  it('does a store errand end to end, reporting its position while working', () => {
+    const run = startRecorded(courierMachine, input('professional'));
+    run.send({ type: 'shift.start' });
+    run.send({ type: 'errand.offer', listing: atShop });
+    run.send({ type: 'errand.acceptResult', orderId: 'E2', ok: true, listing: atShop, publisherMasked: 'm' });
+    run.send({ type: 'travel.arrived', position: atShop.pickup });
+    expect(run.actor.getSnapshot().matches({ working: { job: 'atStore' } })).toBe(true);
+    expect(run.effectsOf<SendParams>('send').at(-1)).toEqual({
+      to: 's1',
+      message: { type: 'store.collect', orderId: 'E2', courierId: COURIER },
+    });
+    advance(run.clock, 21);
+    // toPickup entry + three tracking ticks (7, 14, 21 ms)
+    expect(run.effectsOf('reportPosition')).toHaveLength(4);
+    run.send({ type: 'store.handover', orderId: 'E2', storeId: 's1' });
+    run.send({ type: 'travel.arrived', position: atShop.dropoff });
+    run.send({ type: 'shift.end' });
+    advance(run.clock, 20);
+    expect(run.actor.getSnapshot().value).toBe('offDuty');
+    expect(toDispatch(run.effectsOf<SendParams>('send')).map((m) => m.type)).toEqual([
+      'courier.online',
+      'errand.accept',
+      'errand.pickedUp',
+      'errand.delivered',
+      'courier.offline',
+    ]);
+  });
+
+  // BUG (see the report): `shift.end` while `accepting` only sets `shiftEnding`; a refusal or an
+  // accept timeout goes to `idle`, which never reads the flag, so the courier stays on duty.
+  it.fails('goes off duty when its shift ended while an accept was refused', () => {
+    const run = startRecorded(courierMachine, input('professional'));
+    run.send({ type: 'shift.start' });
+    run.send({ type: 'errand.offer', listing: toDoor });
+    run.send({ type: 'shift.end' });
+    run.send({ type: 'errand.acceptResult', orderId: 'E1', ok: false, reason: 'already_assigned' });
+    expect(run.actor.getSnapshot().value).toBe('offDuty');
+  });
+});

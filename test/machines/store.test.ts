@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotFrom } from 'xstate';
+import type { SendParams } from '../../machines/errand-order.ts';
+import { type StoreEvent, type StoreInput, storeMachine } from '../../machines/store.ts';
+import { COURIER, OTHER_COURIER } from './fixtures.ts';
+import {
+  advance,
+  type CoverageReport,
+  coverTransitions,
+  listTransitions,
+  printCoverage,
+  type ScenarioOf,
+  startRecorded,
+} from './transition-coverage.ts';
+
+const PREPARATION_MS = 15;
+/** The world provides the preparation time; a short one keeps the clock tests small. */
+const store = storeMachine.provide({ delays: { preparation: PREPARATION_MS } });
+type StoreMachine = typeof store;
+type Snap = SnapshotFrom<StoreMachine>;
+
+const input = (openAtStart: boolean): StoreInput => ({ id: 's1', position: { x: 0, y: 0 }, openAtStart });
+
+const events: StoreEvent[] = [
+  { type: 'store.collect', orderId: 'E1', courierId: COURIER },
+  { type: 'store.collect', orderId: 'E2', courierId: OTHER_COURIER },
+  { type: 'preparation.done', orderId: 'E1' },
+  { type: 'preparation.done', orderId: 'E2' },
+  { type: 'store.open' },
+  { type: 'store.close' },
+];
+
+const key = (s: Snap) =>
+  JSON.stringify([
+    s.value,
+    Object.keys(s.context.preparing).sort(),
+    Object.keys(s.context.waitingForOpening).sort(),
+  ]);
+
+const scenarios: ScenarioOf<StoreMachine>[] = [
+  { name: 'open at start', input: input(true), events: () => events, key },
+  { name: 'closed at start', input: input(false), events: () => events, key },
+];
+
+const messages = (sends: readonly SendParams[], type: string) => sends.filter((s) => s.message.type === type);
+
+let report: CoverageReport<StoreMachine> | undefined;
+function coverage(): CoverageReport<StoreMachine> {
+  report ??= coverTransitions(store, scenarios);
+  return report;
+}
+
+describe('storeMachine transition coverage', () => {
+  it('reaches every transition on an xstate/graph path', () => {
+    const r = coverage();
+    printCoverage(r);
+    expect(r.transitions.map((t) => t.key)).toEqual(listTransitions(storeMachine).map((t) => t.key));
+    expect(r.transitions).toHaveLength(9);
+    expect(r.mismatches).toEqual([]);
+    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+  });
+
+  it('on every path: hands over only to the waiting courier, queues only while closed', () => {
+    for (const run of coverage().runs) {
+      const sends = run.recorded.effectsOf<SendParams>('send');
+      const collectedBy = new Map(
+        run.events.flatMap((e) => (e.type === 'store.collect' ? [[e.orderId, e.courierId] as const] : [])),
+      );
+      const handovers = messages(sends, 'store.handover');
+      for (const h of handovers) expect(h.to).toBe(collectedBy.get(String(h.message.orderId)));
+      expect(run.snapshot.context.handedOver).toBe(handovers.length);
+      // a `store.queued` answer only ever goes to a collect that arrived while the store was closed
+      let open = run.scenario === 'open at start';
+      const collectedWhileClosed = new Set<string>();
+      for (const e of run.events) {
+        if (e.type === 'store.open') open = true;
+        else if (e.type === 'store.close') open = false;
+        else if (e.type === 'store.collect' && !open) collectedWhileClosed.add(e.orderId);
+      }
+      for (const q of messages(sends, 'store.queued')) {
+        expect(collectedWhileClosed.has(String(q.message.orderId))).toBe(true);
+      }
+    }
+  });
+});
+
+describe('storeMachine timers (simulated clock)', () => {
+  it('prepares and hands over after the preparation time', () => {
+    const run = startRecorded(store, input(true));
+    run.send({ type: 'store.collect', orderId: 'E1', courierId: COURIER });
+    run.send({ type: 'store.collect', orderId: 'E1', courierId: COURIER }); // a duplicate: already known
+    advance(run.clock, PREPARATION_MS - 1);
+    expect(run.effectsOf('send')).toEqual([]);
+    advance(run.clock, 1);
+    expect(run.effectsOf<SendParams>('send')).toEqual([
+      { to: COURIER, message: { type: 'store.handover', orderId: 'E1', storeId: 's1' } },
+    ]);
+  });
+
+  it('queues collections while closed and prepares them on opening', () => {
+    const run = startRecorded(store, input(false));
+    run.send({ type: 'store.collect', orderId: 'E2', courierId: OTHER_COURIER });
+    run.send({ type: 'store.collect', orderId: 'E1', courierId: COURIER });
+    advance(run.clock, 100);
+    expect(messages(run.effectsOf<SendParams>('send'), 'store.queued')).toHaveLength(2);
+    expect(messages(run.effectsOf<SendParams>('send'), 'store.handover')).toHaveLength(0);
+    run.send({ type: 'store.open' });
+    advance(run.clock, PREPARATION_MS);
+    expect(messages(run.effectsOf<SendParams>('send'), 'store.handover').map((s) => s.to)).toEqual([
+      COURIER,
+      OTHER_COURIER,
+    ]);
+    expect(run.actor.getSnapshot().context).toMatchObject({
+      preparing: {},
+      waitingForOpening: {},
+      handedOver: 2,
+    });
+  });
+
+  // BUG (see the report): the store forgets an order once handed over, so a repeated
+  // `store.collect` (a duplicated or retried message) prepares and hands it over a second time.
+  it.fails('hands an order over once, even when the collect is repeated after the handover', () => {
+    const run = startRecorded(store, input(true));
+    run.send({ type: 'store.collect', orderId: 'E1', courierId: COURIER });
+    advance(run.clock, PREPARATION_MS);
+    run.send({ type: 'store.collect', orderId: 'E1', courierId: COURIER });
+    advance(run.clock, PREPARATION_MS);
+    expect(messages(run.effectsOf<SendParams>('send'), 'store.handover')).toHaveLength(1);
+  });
+});
