@@ -109,3 +109,6 @@ export async function benchRouting(): Promise<BenchResult[]> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const result of await benchRouting()) console.log(result.name, result.figures);
 }
+
+/** Entry point for `npm run bench`. */
+export const run = benchRouting;

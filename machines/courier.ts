@@ -91,6 +91,8 @@ function toDispatch(message: (ctx: CourierContext) => SendParams['message']) {
   };
 }
 
+const goOffline = toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id }));
+
 /**
  * A courier of the errand platform (`ordinary` or `professional`, on foot, bike or car). Professional
  * couriers wait for pushed offers; ordinary ones pull the orders near them, filtered by category.
@@ -165,7 +167,14 @@ export const courierMachine = setup({
     idle: {
       initial: 'choosing',
       states: {
-        choosing: { always: [{ guard: 'isOrdinary', target: 'pulling' }, { target: 'awaitingOffers' }] },
+        choosing: {
+          always: [
+            // the shift ended while an accept was pending and it came to nothing: go home now
+            { guard: 'shiftEnding', target: '#courier.offDuty', actions: goOffline },
+            { guard: 'isOrdinary', target: 'pulling' },
+            { target: 'awaitingOffers' },
+          ],
+        },
         pulling: {
           entry: {
             type: 'reportPosition',
@@ -197,10 +206,7 @@ export const courierMachine = setup({
         'errand.list': { guard: 'canTake', target: 'accepting', actions: acceptFirst },
         // an answer that arrived after the accept timed out: the order is ours, so do it
         'errand.acceptResult': { guard: 'accepted', target: 'working', actions: 'takeJob' },
-        'shift.end': {
-          target: 'offDuty',
-          actions: toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id })),
-        },
+        'shift.end': { target: 'offDuty', actions: goOffline },
       },
     },
     accepting: {
@@ -276,7 +282,11 @@ export const courierMachine = setup({
               },
             },
             atStore: {
-              on: { 'store.handover': { guard: 'ourJob', target: 'toDropoff', actions: pickedUp } },
+              on: {
+                'store.handover': { guard: 'ourJob', target: 'toDropoff', actions: pickedUp },
+                // our first collect's handover was lost and the retry found it done: we hold the goods
+                'store.alreadyHandedOver': { guard: 'ourJob', target: 'toDropoff', actions: pickedUp },
+              },
             },
             pickingUp: { after: { service: { target: 'toDropoff', actions: pickedUp } } },
             toDropoff: {
@@ -311,11 +321,7 @@ export const courierMachine = setup({
     jobDone: {
       entry: assign({ job: null, publisherMasked: null }),
       always: [
-        {
-          guard: 'shiftEnding',
-          target: 'offDuty',
-          actions: toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id })),
-        },
+        { guard: 'shiftEnding', target: 'offDuty', actions: goOffline },
         { target: 'idle' },
       ],
     },

@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import type { SendParams } from './errand-order.ts';
 import {
   type ChatDelivery,
@@ -172,7 +172,7 @@ export const customerMachine = setup({
         },
         'errand.delivered': [
           {
-            guard: 'willDispute',
+            guard: and(['ourOrder', 'willDispute']),
             target: 'closing',
             actions: toDispatch((ctx) => ({
               type: 'errand.dispute',
@@ -182,6 +182,7 @@ export const customerMachine = setup({
             })),
           },
           {
+            guard: 'ourOrder',
             target: 'closing',
             actions: toDispatch((ctx) => ({
               type: 'errand.confirm',

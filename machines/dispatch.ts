@@ -1,5 +1,6 @@
-import { type ActorRefFrom, assign, sendTo, setup } from 'xstate';
+import { type ActorRefFrom, assign, enqueueActions, sendTo, setup, stopChild } from 'xstate';
 import { type ChatRelay, closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
+import { type DispatchPolicy, ordinaryCouriersPull } from './dispatch-policy.ts';
 import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
 import {
   type BroadcastParams,
@@ -10,6 +11,8 @@ import {
   type SendParams,
 } from './errand-order.ts';
 import { EMPTY_LEDGER, type EscrowLedger, hold, settle } from './escrow-ledger.ts';
+import type { PaymentInstruction } from './payments-port.ts';
+import { emptyMap, mapGet, mapSet, type PersistentMap } from './persistent-map.ts';
 import type {
   ChatSend,
   CourierToDispatch,
@@ -23,6 +26,8 @@ export interface DispatchInput {
   readonly timing: ErrandTiming;
   /** Longest list an ordinary courier's pull returns. */
   readonly pullLimit: number;
+  /** How couriers are chosen (default push-pull); only push-pull answers ordinary couriers' pulls. */
+  readonly policy?: DispatchPolicy;
 }
 
 export interface CourierRecord {
@@ -39,6 +44,8 @@ export interface DispatchContext extends DispatchInput {
   ledger: EscrowLedger;
   relay: ChatRelay;
   couriers: Record<string, CourierRecord>;
+  /** `publisher|requestId` → order id: a repeated publish is answered again, never opened twice. */
+  requests: PersistentMap<string>;
   /** Money and assignment rules the ledger refused: each one is a bug, counted as a violation. */
   refusals: string[];
 }
@@ -98,16 +105,22 @@ function withCourier(
   return { ...context.couriers, [id]: { ...current, ...patch } };
 }
 
-/** Messages that belong to one order and are routed to its actor. */
+/** Messages from a party that belong to one order: routed to its actor, or answered `unknown_order`. */
 const ORDER_MESSAGES = [
   'errand.cancel',
   'errand.confirm',
   'errand.dispute',
   'errand.pickedUp',
   'errand.delivered',
-  'route.quote',
-  'couriers.found',
 ] as const;
+
+/** Answers of the world's ports about one order: routed to it, or dropped once the order has ended. */
+const PORT_ANSWERS = ['route.quote', 'couriers.found'] as const;
+
+/** The idempotency key of a publish: request ids are unique per publisher. */
+function requestKey(request: { publisherId: string; requestId: string }): string {
+  return `${request.publisherId}|${request.requestId}`;
+}
 
 /**
  * The dispatch server of the errand platform. It prices and decides nothing per order itself: each
@@ -127,17 +140,27 @@ export const dispatchMachine = setup({
     send: (_, _params: SendParams) => {},
     broadcast: (_, _params: BroadcastParams) => {},
     /** Mirrors an escrow movement to the payments port; the key makes a retry move money once. */
-    payments: (
-      _,
-      _params: {
-        idempotencyKey: string;
-        kind: 'hold' | 'settle';
-        orderId: string;
-        amounts: Record<string, number>;
-      },
-    ) => {},
+    payments: (_, _params: PaymentInstruction) => {},
     /** Reports a rule the ledger or the tables refused to break (each one is a bug upstream). */
     violation: (_, _params: { rule: string; detail: string }) => {},
+    /**
+     * A repeated publish: the open order answers it again; an ended one is told as a duplicate, so
+     * a late copy of the message can never open a second order or hold the fee twice.
+     */
+    forwardRepublish: enqueueActions(
+      ({ context, enqueue }, params: { orderId: string; to: string; requestId: string }) => {
+        const ref = context.orders[params.orderId];
+        if (ref) enqueue.sendTo(ref, { type: 'errand.republish', orderId: params.orderId });
+        else
+          enqueue({
+            type: 'send',
+            params: {
+              to: params.to,
+              message: { type: 'errand.duplicate', requestId: params.requestId, orderId: params.orderId },
+            },
+          });
+      },
+    ),
     forward: sendTo(
       ({ context, event }) => context.orders[(event as OrderBound).orderId],
       ({ event }) => event as ErrandOrderEvent,
@@ -147,6 +170,8 @@ export const dispatchMachine = setup({
     validRequest: ({ context, event }) =>
       event.type === 'errand.publish' && checkErrandRequest(event.request, context.fees).ok,
     knownOrder: ({ context, event }) => hasOrder(context, event),
+    repeatedRequest: ({ context, event }) =>
+      event.type === 'errand.publish' && mapGet(context.requests, requestKey(event.request)) !== undefined,
     onlineCourier: ({ context, event }) => context.couriers[senderOf(event)]?.online === true,
   },
 }).createMachine({
@@ -159,6 +184,7 @@ export const dispatchMachine = setup({
     ledger: EMPTY_LEDGER,
     relay: EMPTY_RELAY,
     couriers: {},
+    requests: emptyMap(),
     refusals: [],
   }),
   initial: 'serving',
@@ -166,6 +192,20 @@ export const dispatchMachine = setup({
     serving: {
       on: {
         'errand.publish': [
+          {
+            guard: 'repeatedRequest',
+            actions: {
+              type: 'forwardRepublish',
+              params: ({ context, event }) => {
+                const request = (event as Extract<DispatchEvent, { type: 'errand.publish' }>).request;
+                return {
+                  orderId: mapGet(context.requests, requestKey(request)) ?? '',
+                  to: request.publisherId,
+                  requestId: request.requestId,
+                };
+              },
+            },
+          },
           {
             guard: 'validRequest',
             actions: assign(({ context, event, spawn }) => {
@@ -183,7 +223,11 @@ export const dispatchMachine = setup({
                   timing: context.timing,
                 },
               });
-              return { orderSeq, orders: { ...context.orders, [orderId]: ref } };
+              return {
+                orderSeq,
+                orders: { ...context.orders, [orderId]: ref },
+                requests: mapSet(context.requests, requestKey(event.request), orderId),
+              };
             }),
           },
           {
@@ -243,6 +287,9 @@ export const dispatchMachine = setup({
             ],
           ]),
         ),
+        ...Object.fromEntries(
+          PORT_ANSWERS.map((type) => [type, { guard: 'knownOrder' as const, actions: 'forward' as const }]),
+        ),
         'courier.online': {
           actions: assign({
             couriers: ({ context, event }) =>
@@ -281,7 +328,9 @@ export const dispatchMachine = setup({
                 to: event.courierId,
                 message: {
                   type: 'errand.list',
-                  listings: pullListings(context.listings, event, context.pullLimit),
+                  listings: ordinaryCouriersPull(context.policy)
+                    ? pullListings(context.listings, event, context.pullLimit)
+                    : [],
                 },
               }),
             },
@@ -334,7 +383,8 @@ export const dispatchMachine = setup({
                   idempotencyKey: `${event.orderId}:hold`,
                   kind: 'hold',
                   orderId: event.orderId,
-                  amounts: { hold: event.amount },
+                  payer: event.payer,
+                  amount: event.amount,
                 }),
               },
             ],
@@ -362,7 +412,9 @@ export const dispatchMachine = setup({
                   idempotencyKey: `${event.orderId}:settle`,
                   kind: 'settle',
                   orderId: event.orderId,
-                  amounts: { payout: event.payout, commission: event.commission, refund: event.refund },
+                  payout: event.payout,
+                  commission: event.commission,
+                  refund: event.refund,
                 }),
               },
             ],
@@ -408,6 +460,10 @@ export const dispatchMachine = setup({
                 publisher: event.publisherId,
               }),
           }),
+        },
+        // a finished order child is removed from the system, so snapshots do not grow all day
+        'xstate.done.actor.*': {
+          actions: stopChild(({ event }) => (event as { actorId?: string }).actorId ?? ''),
         },
         'order.ended': {
           actions: [

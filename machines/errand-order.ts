@@ -40,7 +40,9 @@ export type ErrandOrderEvent =
   | { type: 'errand.delivered'; orderId: string; courierId: string }
   | { type: 'errand.cancel'; orderId: string; publisherId: string }
   | { type: 'errand.confirm'; orderId: string; publisherId: string }
-  | { type: 'errand.dispute'; orderId: string; publisherId: string; reason: string };
+  | { type: 'errand.dispute'; orderId: string; publisherId: string; reason: string }
+  /** The same publish arrived again (a duplicated or retried message): answer it again. */
+  | { type: 'errand.republish'; orderId: string };
 
 /** What the order tells its parent (dispatch) so it can keep the shared books and tables. */
 export type OrderToDispatch =
@@ -213,10 +215,17 @@ const refuseAccept = {
   }),
 };
 
-const refuseCancel = toPublisher((ctx) => ({
-  type: 'errand.cancelRefused',
+function refuseCancelBecause(reason: 'already_picked_up' | 'disputed') {
+  return toPublisher((ctx) => ({ type: 'errand.cancelRefused', orderId: ctx.orderId, reason }));
+}
+const refuseCancel = refuseCancelBecause('already_picked_up');
+
+const published = toPublisher((ctx) => ({
+  type: 'errand.published',
+  requestId: ctx.request.requestId,
   orderId: ctx.orderId,
-  reason: 'already_picked_up',
+  fee: ctx.fee,
+  dueBy: ctx.request.dueBy,
 }));
 
 /**
@@ -265,6 +274,8 @@ export const errandOrderMachine = setup({
   id: 'errandOrder',
   context: ({ input }) => ({ ...input, fee: 0, distance: 0, courierId: null }),
   initial: 'quoting',
+  // once quoted, a repeated publish gets the same answer again; while quoting, the answer is coming
+  on: { 'errand.republish': { actions: published } },
   states: {
     quoting: {
       entry: {
@@ -276,6 +287,7 @@ export const errandOrderMachine = setup({
         }),
       },
       on: {
+        'errand.republish': {},
         'route.quote': [
           {
             guard: 'unreachable',
@@ -299,13 +311,7 @@ export const errandOrderMachine = setup({
                 payer: context.request.publisherId,
                 amount: context.fee,
               })),
-              toPublisher((ctx) => ({
-                type: 'errand.published',
-                requestId: ctx.request.requestId,
-                orderId: ctx.orderId,
-                fee: ctx.fee,
-                dueBy: ctx.request.dueBy,
-              })),
+              published,
               lifecycle('created'),
               toParent((context) => ({ type: 'listing.add', listing: listingOf(context) })),
             ],
@@ -432,6 +438,10 @@ export const errandOrderMachine = setup({
       },
     },
     disputed: {
+      on: {
+        'errand.accept': { actions: refuseAccept },
+        'errand.cancel': { guard: 'fromPublisher', actions: refuseCancelBecause('disputed') },
+      },
       after: {
         disputeResolution: {
           target: 'refunded',

@@ -63,3 +63,32 @@ export interface PaymentsPort {
 export function isValidCents(amountCents: number): boolean {
   return Number.isSafeInteger(amountCents) && amountCents > 0;
 }
+
+/**
+ * What dispatch asks the payments port to do, as data (a named action's params): the world or an
+ * adapter executes it. The escrow ledger in dispatch is the book of record; these instructions mirror
+ * each of its movements, and their idempotency keys make a retried instruction move money once.
+ */
+export type PaymentInstruction =
+  | {
+      readonly kind: 'hold';
+      readonly idempotencyKey: string;
+      readonly orderId: string;
+      readonly payer: PayerId;
+      readonly amount: Cents;
+    }
+  | {
+      readonly kind: 'settle';
+      readonly idempotencyKey: string;
+      readonly orderId: string;
+      readonly payout: Cents;
+      readonly commission: Cents;
+      readonly refund: Cents;
+    }
+  | {
+      readonly kind: 'charge';
+      readonly idempotencyKey: string;
+      readonly orderId: string;
+      readonly payer: PayerId;
+      readonly amount: Cents;
+    };

@@ -124,7 +124,11 @@ export type ChatDelivery = Stamped &
 
 export type CourierToStore = Stamped & { type: 'store.collect'; orderId: string; courierId: string };
 export type StoreToCourier = Stamped &
-  ({ type: 'store.handover'; orderId: string; storeId: string } | { type: 'store.queued'; orderId: string });
+  (
+    | { type: 'store.handover'; orderId: string; storeId: string }
+    | { type: 'store.alreadyHandedOver'; orderId: string; storeId: string }
+    | { type: 'store.queued'; orderId: string }
+  );
 
 /** Answers of the world's ports (routing, spatial queries) to dispatch, delivered as events. */
 export type PortAnswer = Stamped &

@@ -1,5 +1,6 @@
 import { assign, enqueueActions, raise, setup } from 'xstate';
 import type { SendParams } from './errand-order.ts';
+import { emptyMap, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
 import type { CourierToStore, Point } from './protocol.ts';
 
 export interface StoreInput {
@@ -14,6 +15,8 @@ export interface StoreContext extends StoreInput {
   preparing: Record<string, string>;
   waitingForOpening: Record<string, string>;
   handedOver: number;
+  /** Every order ever handed over here, so a repeated collect never hands the goods over twice. */
+  handedOverIds: PersistentMap<true>;
 }
 
 export type StoreEvent =
@@ -21,6 +24,15 @@ export type StoreEvent =
   | { type: 'preparation.done'; orderId: string }
   | { type: 'store.open' }
   | { type: 'store.close' };
+
+/** A repeated collect (a duplicated or retried message) after the handover: say so, hand nothing. */
+const answerHandedOver = {
+  type: 'send' as const,
+  params: ({ context, event }: { context: StoreContext; event: StoreEvent }): SendParams => {
+    const { orderId, courierId } = event as CourierToStore;
+    return { to: courierId, message: { type: 'store.alreadyHandedOver', orderId, storeId: context.id } };
+  },
+};
 
 /**
  * A store's counter: it takes a courier's collection request, prepares the goods (preparation time
@@ -43,6 +55,8 @@ export const storeMachine = setup({
     alreadyKnown: ({ context, event }) =>
       event.type === 'store.collect' &&
       (event.orderId in context.preparing || event.orderId in context.waitingForOpening),
+    alreadyHandedOver: ({ context, event }) =>
+      event.type === 'store.collect' && mapHas(context.handedOverIds, event.orderId),
   },
   delays: {
     /** Preparation time, provided by the world from the scenario's distribution. */
@@ -50,13 +64,20 @@ export const storeMachine = setup({
   },
 }).createMachine({
   id: 'store',
-  context: ({ input }) => ({ ...input, preparing: {}, waitingForOpening: {}, handedOver: 0 }),
+  context: ({ input }) => ({
+    ...input,
+    preparing: {},
+    waitingForOpening: {},
+    handedOver: 0,
+    handedOverIds: emptyMap(),
+  }),
   initial: 'starting',
   states: {
     starting: { always: [{ guard: 'openAtStart', target: 'open' }, { target: 'closed' }] },
     open: {
       on: {
         'store.collect': [
+          { guard: 'alreadyHandedOver', actions: answerHandedOver },
           { guard: 'alreadyKnown' },
           {
             actions: [
@@ -78,6 +99,7 @@ export const storeMachine = setup({
     closed: {
       on: {
         'store.collect': [
+          { guard: 'alreadyHandedOver', actions: answerHandedOver },
           { guard: 'alreadyKnown' },
           {
             actions: [
@@ -125,7 +147,11 @@ export const storeMachine = setup({
         },
         assign(({ context, event }) => {
           const { [event.orderId]: _done, ...preparing } = context.preparing;
-          return { preparing, handedOver: context.handedOver + 1 };
+          return {
+            preparing,
+            handedOver: context.handedOver + 1,
+            handedOverIds: mapSet(context.handedOverIds, event.orderId, true as const),
+          };
         }),
       ],
     },

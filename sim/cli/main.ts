@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadScenario, ScenarioError } from '../scenario/load-scenario.ts';
+import { serveCommand } from '../twin/serve-command.ts';
 import { runCommand } from './run-command.ts';
 import { UserError } from './user-error.ts';
 
@@ -35,6 +36,19 @@ program
   .option('--json', 'print one JSON object on stdout')
   .option('--log <file>', 'write the event log as JSONL')
   .action(runCommand);
+
+program
+  .command('serve')
+  .description('run a scenario paced in real time and serve the 3D twin (prints the viewer URL and control token)')
+  .argument('[scenario]', 'scenario JSON file', 'scenarios/monaco.json')
+  .option('--seed <n>', 'random seed (default: the scenario seed)', integer)
+  .option('--port <n>', 'HTTP port (0 = any free port)', integer, 8080)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--speed <x>', 'sim seconds per wall second, 1 to 10000', '1')
+  .option('--start <time>', 'sim time to start showing, e.g. 08:00 or 8h (reached by a fast re-run)', '08:00')
+  .option('--token <token>', 'control token (default: a random one, printed at start)')
+  .option('--dev', "serve twin-ui/ through vite's dev server (hot reload) instead of the built bundle")
+  .action(serveCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -70,7 +70,7 @@ export class Kernel {
     this.stopRequested = false;
     let sinceReport = 0;
     while (!this.stopRequested && this.queue.peekTime() <= until) {
-      this.step();
+      if (!this.step()) break;
       if (onProgress && ++sinceReport >= progressEvery) {
         sinceReport = 0;
         onProgress(this.currentTime);

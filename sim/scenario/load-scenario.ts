@@ -33,6 +33,12 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** Wording of a size bound: "exactly 24 items" for fixed-length arrays, "at least 1 items", ">= 0". */
+function bound(origin: string, exact: boolean | undefined, words: string, symbol: string): string {
+  if (exact) return origin === 'array' ? 'exactly' : '=';
+  return origin === 'array' ? words : symbol;
+}
+
 function formatIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path);
   const input = (issue as { input?: unknown }).input;
@@ -44,9 +50,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(input)}`;
     case 'too_small':
-      return `${where}: expected ${issue.origin === 'array' ? 'at least' : '>='} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
+      return `${where}: expected ${bound(issue.origin, issue.exact, 'at least', '>=')} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
     case 'too_big':
-      return `${where}: expected ${issue.origin === 'array' ? 'at most' : '<='} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
+      return `${where}: expected ${bound(issue.origin, issue.exact, 'at most', '<=')} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
     default:
       return `${where}: ${issue.message.replace(/^Invalid input: /, '')}${input !== undefined ? `, got ${describe(input)}` : ''}`;
   }

@@ -126,6 +126,8 @@ const centsByCategory = z.object(
 const dispatch = z
   .object({
     policy: z.enum(['nearest', 'batched', 'push-pull']).default('push-pull'),
+    /** `batched` policy: orders and idle couriers are matched every this many seconds. */
+    batchSeconds: positive.default(30),
     errand: z
       .object({
         pushRadiusM: positive.default(1500),

@@ -2,6 +2,7 @@ import { type Actor, type AnyActorRef, createActor, type InspectionEvent } from 
 import { type CourierEvent, courierMachine } from '../../machines/courier.ts';
 import { customerMachine } from '../../machines/customer.ts';
 import { dispatchMachine } from '../../machines/dispatch.ts';
+import { dispatchPolicy } from '../../machines/dispatch-policy.ts';
 import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
 import { errandOrderMachine, type LifecycleParams, type SendParams } from '../../machines/errand-order.ts';
 import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
@@ -9,12 +10,12 @@ import { ERRAND_CATEGORIES, type ErrandDemand, type Point } from '../../machines
 import { storeMachine } from '../../machines/store.ts';
 import type { City } from '../city/city.ts';
 import { compileCoverageArea } from '../city/coverage-area.ts';
-import { MovingPointIndex } from '../city/spatial-index.ts';
 import { EventLog } from '../kernel/event-log.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { CourierAssignment } from './courier-assignment.ts';
 import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
@@ -62,7 +63,8 @@ export class World {
   private readonly actors = new Map<string, AnyActor>();
   private dispatch!: Actor<typeof dispatchMachine>;
   private readonly lastState = new Map<string, string>();
-  private readonly availablePros = new MovingPointIndex();
+  /** The dispatch policy's spatial port: idle couriers, waiting orders, offers. */
+  readonly assignment: CourierAssignment;
   private readonly courierIndex = new Map<string, number>();
   private readonly courierIds: string[] = [];
   private readonly customersByArea = new Map<string, string[]>();
@@ -79,6 +81,12 @@ export class World {
     this.random = new RandomStreams(this.seed);
     this.log = new EventLog(options.logPath);
     this.net = new SimNet(this.kernel, this.log, scenario.netLatencyMs);
+    this.assignment = new CourierAssignment(
+      dispatchPolicy(scenario.dispatch.policy, scenario.dispatch.batchSeconds),
+      this.kernel,
+      (orderId, courierIds) =>
+        this.net.send('spatial', 'dispatch', { type: 'couriers.found', orderId, courierIds }),
+    );
     this.mobility = new Mobility(this.kernel, city);
     this.areas = scenario.coverageAreas.map((a) => ({
       id: a.id,
@@ -187,8 +195,12 @@ export class World {
           for (const to of params.to) this.net.send('dispatch', to, params.message);
         },
         requestQuote: (_, params) => this.quote(params.orderId, params.from, params.to),
-        findCouriers: (_, params) => this.findCouriers(params.orderId, params.point, params.radius),
-        lifecycle: (_, params: LifecycleParams) => this.metrics.lifecycle(params, this.kernel.now),
+        findCouriers: (_, params) =>
+          this.assignment.orderSearching(params.orderId, params.point, params.radius, params.category),
+        lifecycle: (_, params: LifecycleParams) => {
+          this.metrics.lifecycle(params, this.kernel.now);
+          this.assignment.orderStep(params.orderId, params.step);
+        },
       },
     });
     const machine = dispatchMachine.provide({
@@ -208,6 +220,7 @@ export class World {
       input: {
         fees: e.fees ?? DEFAULT_ERRAND_FEES,
         pullLimit: e.pullLimit,
+        policy: this.assignment.policy,
         timing: {
           pushRadius: e.pushRadiusM,
           repushMs: e.repushSeconds * 1000,
@@ -286,6 +299,7 @@ export class World {
       this.courierIds.push(p.id);
       this.courierIndex.set(p.id, index);
       this.mobility.place(p.id, p.mode, p.home);
+      this.assignment.addCourier(p.id, p.courierType, p.categories, p.home);
       const actor = createActor(machine, {
         id: p.id,
         clock: this.kernel.clock,
@@ -310,12 +324,7 @@ export class World {
         const top = typeof snap.value === 'string' ? snap.value : Object.keys(snap.value)[0];
         const coarse = top === 'offDuty' ? 'off' : top === 'idle' ? 'idle' : 'busy';
         this.metrics.courierState(p.id, coarse, this.kernel.now);
-        if (p.courierType === 'professional' && coarse === 'idle') {
-          const at = this.mobility.locate(p.id);
-          this.availablePros.set(index, at.x, at.y);
-        } else {
-          this.availablePros.remove(index);
-        }
+        this.assignment.courierState(p.id, coarse, this.mobility.locate(p.id));
       });
       actor.start();
     }
@@ -371,13 +380,6 @@ export class World {
       distance = null;
     }
     this.net.send('routing', 'dispatch', { type: 'route.quote', orderId, distance, duration });
-  }
-
-  /** The spatial port: idle professional couriers within `radius` of `point`, nearest first. */
-  private findCouriers(orderId: string, point: Point, radius: number): void {
-    const hits = this.availablePros.within(point.x, point.y, radius).slice(0, 20);
-    const courierIds = hits.map((i) => this.courierIds[i]);
-    this.net.send('spatial', 'dispatch', { type: 'couriers.found', orderId, courierIds });
   }
 
   // ── schedules: days, shifts, opening hours, demand ────────────────────────────────────────

@@ -44,6 +44,17 @@ describe('Kernel', () => {
     expect(ran).toBe(false);
   });
 
+  it('running until infinity drains the agenda and returns, keeping the last event time', () => {
+    const kernel = new Kernel();
+    const seen: number[] = [];
+    kernel.schedule(300, () => seen.push(kernel.now));
+    kernel.schedule(100, () => kernel.after(50, () => seen.push(kernel.now)));
+    kernel.runUntil(Number.POSITIVE_INFINITY);
+    expect(seen).toEqual([150, 300]);
+    expect(kernel.now).toBe(300);
+    expect(kernel.pending).toBe(0);
+  });
+
   it('tasks at the same instant run in scheduling order', () => {
     const kernel = new Kernel();
     const order: number[] = [];

@@ -1,0 +1,194 @@
+import { type Actor, type AnyStateMachine, createActor } from 'xstate';
+import type { OutboundMessage } from '../../adapters/socketio/wire-protocol.ts';
+import { type DispatchContext, type DispatchInput, dispatchMachine } from '../../machines/dispatch.ts';
+import type { BroadcastParams, LifecycleParams, SendParams } from '../../machines/errand-order.ts';
+import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
+import type { Point } from '../../machines/protocol.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import { CourierLocator } from './courier-locator.ts';
+import { OrderBook } from './order-book.ts';
+import type { RouteQuoter } from './route-quoter.ts';
+
+/** A message dispatch wants delivered to one principal. */
+export interface Outbound {
+  readonly to: string;
+  readonly message: OutboundMessage;
+}
+
+/** An accepted command, as the host applies it (live or from the journal). */
+export interface AppliedCommand {
+  readonly at: number;
+  readonly type: string;
+  readonly body: Record<string, unknown>;
+}
+
+type PortAction = (args: unknown, params: never) => void;
+
+/**
+ * Gives a machine and, recursively, every machine it spawns the port implementations it declares
+ * by name. New flows that add child machines with `send`, `broadcast` or `lifecycle` actions get
+ * them without a change here.
+ */
+function withPorts(machine: AnyStateMachine, ports: Record<string, PortAction>): AnyStateMachine {
+  const declared = machine.implementations.actions ?? {};
+  const actions = Object.fromEntries(Object.entries(ports).filter(([name]) => name in declared));
+  const actors = Object.fromEntries(
+    Object.entries(machine.implementations.actors ?? {}).map(([name, logic]) => [
+      name,
+      logic && typeof logic === 'object' && 'implementations' in logic && 'provide' in logic
+        ? withPorts(logic as AnyStateMachine, ports)
+        : logic,
+    ]),
+  );
+  return machine.provide({ actions, actors } as never);
+}
+
+/**
+ * The dispatch machine of the simulation, hosted by the server. It runs on a kernel whose clock the
+ * server advances to the wall clock (ms since the Unix epoch) before every command and on a short
+ * tick, which is what lets a restart replay the journal exactly: the delayed transitions fire at
+ * the same instants relative to the commands, whether the time is live or read from the journal.
+ *
+ * Ports: `send`/`broadcast` collect outbound messages for the server to route; `requestQuote`
+ * answers from the journal's recorded quotes, else asks the router and records the answer;
+ * `findCouriers` queries the courier locator; `lifecycle` feeds the order book. Every answer is
+ * delivered through the kernel at the current instant, as the simulated net would, never by a
+ * direct call back into the machine.
+ */
+export class DispatchHost {
+  readonly kernel = new Kernel();
+  readonly locator = new CourierLocator();
+  readonly orders: OrderBook;
+  private readonly actor: Actor<typeof dispatchMachine>;
+  private outbox: Outbound[] = [];
+  private fresh: { key: string; body: string }[] = [];
+  private failure: unknown;
+  private readonly violationLog: string[] = [];
+  private paymentMoves = 0;
+
+  constructor(
+    input: DispatchInput,
+    private readonly quoter: RouteQuoter,
+    private readonly recorded: Map<string, string>,
+    keepFinishedOrders?: number,
+  ) {
+    this.orders = new OrderBook(keepFinishedOrders);
+    const ports: Record<string, PortAction> = {
+      send: (_, params: SendParams) => this.outbox.push({ to: params.to, message: params.message }),
+      broadcast: (_, params: BroadcastParams) => {
+        for (const to of params.to) this.outbox.push({ to, message: params.message });
+      },
+      requestQuote: (_, params: { orderId: string; from: Point; to: Point }) => this.quote(params),
+      findCouriers: (_, params: { orderId: string; point: Point; radius: number; category: string }) =>
+        this.findCouriers(params),
+      lifecycle: (_, params: LifecycleParams) => this.lifecycle(params),
+      payments: () => {
+        this.paymentMoves++;
+      },
+      violation: (_, params: { rule: string; detail: string }) =>
+        this.violationLog.push(`${params.rule}: ${params.detail}`),
+    };
+    const machine = withPorts(dispatchMachine, ports) as typeof dispatchMachine;
+    this.actor = createActor(machine, { id: 'dispatch', clock: this.kernel.clock, input });
+    this.actor.subscribe({ error: (err) => (this.failure = err) });
+    this.actor.start();
+  }
+
+  /** Runs the delayed transitions due by `at` (ms since the epoch); returns what they sent. */
+  advanceTo(at: number): Outbound[] {
+    this.kernel.runUntil(at);
+    return this.drain();
+  }
+
+  /**
+   * Applies one accepted command at its journaled instant; returns what dispatch sent. Call
+   * `advanceTo(at)` first to separate what the timers due by then sent from what the command did.
+   */
+  apply(command: AppliedCommand): Outbound[] {
+    this.kernel.runUntil(command.at);
+    this.locator.observe(command.type, command.body);
+    this.actor.send({ ...command.body, type: command.type } as never);
+    this.kernel.runUntil(command.at);
+    if (this.failure !== undefined || this.actor.getSnapshot().status !== 'active')
+      throw new Error(`dispatch actor failed on ${command.type}: ${String(this.failure)}`);
+    return this.drain();
+  }
+
+  /** The host's clock, ms since the Unix epoch. */
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  /** Port answers computed since the last call, to be journaled. */
+  takeFreshAnswers(): { key: string; body: string }[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+
+  get context(): DispatchContext {
+    return this.actor.getSnapshot().context;
+  }
+
+  /** Money and order invariants at this instant (empty when every rule holds). */
+  violations(): string[] {
+    const ctx = this.context;
+    return [...ledgerViolations(ctx.ledger), ...ctx.refusals, ...this.violationLog, ...this.orders.violations()];
+  }
+
+  /** Escrow totals in cents, with what is still held. */
+  escrow(): { held: number; paidOut: number; refunded: number; commission: number; stillHeld: number } {
+    const ledger = this.context.ledger;
+    return { ...ledger.totals, stillHeld: stillHeld(ledger) };
+  }
+
+  get paymentMovements(): number {
+    return this.paymentMoves;
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  private drain(): Outbound[] {
+    if (this.outbox.length === 0) return [];
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  private deliver(event: Record<string, unknown> & { type: string }): void {
+    this.kernel.schedule(this.kernel.now, () => this.actor.send(event as never));
+  }
+
+  private quote(params: { orderId: string; from: Point; to: Point }): void {
+    const key = `route.quote:${params.orderId}`;
+    let body = this.recorded.get(key);
+    if (body === undefined) {
+      body = JSON.stringify(this.quoter(params.from, params.to));
+      this.recorded.set(key, body);
+      this.fresh.push({ key, body });
+    }
+    const answer = JSON.parse(body) as { distance: number | null; duration: number | null };
+    this.deliver({ type: 'route.quote', orderId: params.orderId, ...answer });
+  }
+
+  private findCouriers(params: { orderId: string; point: Point; radius: number; category: string }): void {
+    this.kernel.schedule(this.kernel.now, () => {
+      const courierIds = this.locator.near(params.point, params.radius, params.category, this.context.couriers);
+      this.actor.send({ type: 'couriers.found', orderId: params.orderId, courierIds });
+    });
+  }
+
+  private lifecycle(params: LifecycleParams): void {
+    const child = this.actor.system.get(params.orderId)?.getSnapshot() as
+      | { context?: { request?: { publisherId?: unknown }; fee?: unknown } }
+      | undefined;
+    const publisherId = child?.context?.request?.publisherId;
+    const fee = child?.context?.fee;
+    this.orders.step(params, this.kernel.now, {
+      publisherId: typeof publisherId === 'string' ? publisherId : null,
+      fee: typeof fee === 'number' && params.step !== 'rejected' ? fee : null,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import type { Point } from '../../machines/protocol.ts';
+import type { City } from '../city/city.ts';
+
+/** The routing port's answer: road distance (m) and duration (s), or nulls when unreachable. */
+export interface RouteQuote {
+  readonly distance: number | null;
+  readonly duration: number | null;
+}
+
+export type RouteQuoter = (from: Point, to: Point) => RouteQuote;
+
+/**
+ * Quotes on the city's road graph, exactly as the simulated world does (car profile, nearest drive
+ * nodes, whole metres and seconds), so a fee computed by the server equals the simulation's.
+ */
+export function roadQuoter(city: City): RouteQuoter {
+  return (from, to) => {
+    try {
+      const a = city.nearestNode('drive', from.x, from.y);
+      const b = city.nearestNode('drive', to.x, to.y);
+      const route = city.route('car', a, b);
+      return { distance: Math.round(route.distance), duration: Math.round(route.duration) };
+    } catch {
+      return { distance: null, duration: null };
+    }
+  };
+}
+
+/** Straight line × detour factor at a city car speed: for servers started without a city. */
+export function straightLineQuoter(detour = 1.3, metresPerSecond = 8): RouteQuoter {
+  return (from, to) => {
+    const distance = Math.round(Math.hypot(to.x - from.x, to.y - from.y) * detour);
+    return { distance, duration: Math.round(distance / metresPerSecond) };
+  };
+}

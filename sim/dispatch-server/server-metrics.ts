@@ -1,0 +1,145 @@
+import { LatencyHistograms, type LatencySummary } from './latency-histograms.ts';
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function sorted(map: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** What `/metrics` reports (JSON); the Prometheus text form carries the same figures. */
+export interface MetricsSnapshot {
+  readonly uptimeSeconds: number;
+  readonly connections: { readonly open: Record<string, number>; readonly total: number; readonly refused: Record<string, number> };
+  readonly messages: {
+    readonly received: number;
+    readonly accepted: Record<string, number>;
+    readonly duplicates: number;
+    readonly queries: number;
+    readonly errors: Record<string, number>;
+  };
+  readonly outbound: { readonly sent: Record<string, number>; readonly undeliverable: number };
+  readonly journal: { readonly seq: number; readonly batches: number; readonly replayedEntries: number; readonly replayMs: number };
+  /** Receipt to acknowledgement, per message type (ms). */
+  readonly latencyMs: Record<string, LatencySummary>;
+  /** One journal batch: append, apply, record answers (ms). */
+  readonly batchMs: LatencySummary;
+  readonly dispatch: Record<string, unknown>;
+}
+
+/**
+ * Counters and latency histograms of a running dispatch server: every message received, accepted,
+ * refused (by kind) and sent, journal batches, and receipt-to-ack latency per message type.
+ */
+export class ServerMetrics {
+  readonly latency = new LatencyHistograms();
+  readonly batches = new LatencyHistograms();
+  private readonly started = performance.now();
+  private readonly openByRole = new Map<string, number>();
+  private readonly refusedConnections = new Map<string, number>();
+  private readonly acceptedByType = new Map<string, number>();
+  private readonly errorsByKind = new Map<string, number>();
+  private readonly sentByType = new Map<string, number>();
+  private connectionsTotal = 0;
+  received = 0;
+  duplicates = 0;
+  queries = 0;
+  undeliverable = 0;
+  replayedEntries = 0;
+  replayMs = 0;
+
+  connected(role: string): void {
+    this.connectionsTotal++;
+    bump(this.openByRole, role);
+  }
+
+  disconnected(role: string): void {
+    bump(this.openByRole, role, -1);
+  }
+
+  refused(reason: string): void {
+    bump(this.refusedConnections, reason);
+  }
+
+  accepted(type: string): void {
+    bump(this.acceptedByType, type);
+  }
+
+  error(kind: string): void {
+    bump(this.errorsByKind, kind);
+  }
+
+  sent(type: string): void {
+    bump(this.sentByType, type);
+  }
+
+  get openConnections(): number {
+    let n = 0;
+    for (const v of this.openByRole.values()) n += v;
+    return n;
+  }
+
+  snapshot(seq: number, dispatch: Record<string, unknown>): MetricsSnapshot {
+    return {
+      uptimeSeconds: Math.round((performance.now() - this.started) / 100) / 10,
+      connections: {
+        open: sorted(this.openByRole),
+        total: this.connectionsTotal,
+        refused: sorted(this.refusedConnections),
+      },
+      messages: {
+        received: this.received,
+        accepted: sorted(this.acceptedByType),
+        duplicates: this.duplicates,
+        queries: this.queries,
+        errors: sorted(this.errorsByKind),
+      },
+      outbound: { sent: sorted(this.sentByType), undeliverable: this.undeliverable },
+      journal: {
+        seq,
+        batches: this.batches.overall().count,
+        replayedEntries: this.replayedEntries,
+        replayMs: this.replayMs,
+      },
+      latencyMs: this.latency.summary(),
+      batchMs: this.batches.overall(),
+      dispatch,
+    };
+  }
+}
+
+const label = (v: string) => v.replace(/["\\\n]/g, '_');
+
+/** The snapshot in Prometheus text exposition format, for scrapers. */
+export function prometheusText(s: MetricsSnapshot): string {
+  const lines: string[] = [];
+  const family = (name: string, type: 'counter' | 'gauge', help: string) =>
+    lines.push(`# HELP citytwin_dispatch_${name} ${help}`, `# TYPE citytwin_dispatch_${name} ${type}`);
+  const series = (name: string, labels: Record<string, string>, value: number) => {
+    const l = Object.entries(labels)
+      .map(([k, v]) => `${k}="${label(v)}"`)
+      .join(',');
+    lines.push(`citytwin_dispatch_${name}${l ? `{${l}}` : ''} ${value}`);
+  };
+  family('uptime_seconds', 'gauge', 'Seconds since the server started.');
+  series('uptime_seconds', {}, s.uptimeSeconds);
+  family('connections_open', 'gauge', 'Open socket.io connections by role.');
+  for (const [role, n] of Object.entries(s.connections.open)) series('connections_open', { role }, n);
+  family('messages_received_total', 'counter', 'Inbound messages received.');
+  series('messages_received_total', {}, s.messages.received);
+  family('commands_accepted_total', 'counter', 'Commands journaled and applied, by type.');
+  for (const [type, n] of Object.entries(s.messages.accepted)) series('commands_accepted_total', { type }, n);
+  family('commands_duplicate_total', 'counter', 'Retried commands answered from the journal.');
+  series('commands_duplicate_total', {}, s.messages.duplicates);
+  family('errors_total', 'counter', 'Error acknowledgements by kind.');
+  for (const [kind, n] of Object.entries(s.messages.errors)) series('errors_total', { kind }, n);
+  family('outbound_total', 'counter', 'Messages sent to principals, by type.');
+  for (const [type, n] of Object.entries(s.outbound.sent)) series('outbound_total', { type }, n);
+  family('journal_seq', 'gauge', 'Last journal sequence number.');
+  series('journal_seq', {}, s.journal.seq);
+  family('ack_latency_ms', 'gauge', 'Receipt-to-acknowledgement latency percentiles by type.');
+  for (const [type, l] of Object.entries(s.latencyMs))
+    for (const q of ['p50', 'p95', 'p99', 'max'] as const) series('ack_latency_ms', { type, quantile: q }, l[q]);
+  return `${lines.join('\n')}\n`;
+}

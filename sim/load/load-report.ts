@@ -1,0 +1,193 @@
+import type { CommandOutcome, DispatchClient } from '../../adapters/socketio/dispatch-client.ts';
+import {
+  type CommandAck,
+  type CommandType,
+  type InboundBody,
+  PROTOCOL_ERRORS,
+} from '../../adapters/socketio/wire-protocol.ts';
+import { LatencyHistograms, type LatencySummary } from '../dispatch-server/latency-histograms.ts';
+
+/** One acknowledged command, as `--record` writes it (JSONL): what a test checks the server against. */
+export interface RecordedCommand {
+  readonly principal: string;
+  readonly cid: string;
+  readonly type: string;
+  readonly seq: number;
+  readonly duplicate: boolean;
+  readonly attempts: number;
+  readonly orderId?: string;
+  readonly accepted?: boolean;
+}
+
+export interface LoadReport {
+  readonly target: string;
+  readonly seed: number;
+  readonly planHash: string;
+  readonly runId: string;
+  readonly durationS: number;
+  readonly elapsedS: number;
+  readonly actors: { couriers: number; customers: number; connected: number };
+  readonly commands: { sent: number; acked: number; ok: number; retried: number; duplicates: number; skipped: number };
+  readonly throughput: { commandsPerS: number; ordersPublishedPerS: number; positionsPerS: number };
+  readonly latencyMs: Record<string, LatencySummary>;
+  readonly overallLatencyMs: LatencySummary;
+  readonly errors: Record<string, number>;
+  readonly protocolErrors: number;
+  readonly orders: Record<string, number>;
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+const perSecond = (n: number, seconds: number) => Math.round((n / Math.max(seconds, 1e-3)) * 10) / 10;
+
+/**
+ * Everything the load driver measures: per message type, the latency from the first send to the
+ * ack (retries included, as a user would feel it) in HDR histograms; errors by kind (error acks by
+ * their code, plus `timeout` and `connect_failed`); and the orders' fortunes as the customers and
+ * couriers saw them.
+ */
+export class LoadRecorder {
+  readonly latency = new LatencyHistograms();
+  readonly records: RecordedCommand[] = [];
+  private readonly errorsByKind = new Map<string, number>();
+  private readonly okByType = new Map<string, number>();
+  private readonly orderEvents = new Map<string, number>();
+  /** Keep every acknowledged command for `--record`. */
+  keepRecords = false;
+  /** Commands sent and not yet acknowledged or given up. */
+  inFlight = 0;
+  sent = 0;
+  acked = 0;
+  retried = 0;
+  duplicates = 0;
+  skipped = 0;
+  connected = 0;
+
+  /** Sends a command as `principal`, records its outcome, and returns the ack if it succeeded. */
+  async send<T extends CommandType>(
+    client: DispatchClient,
+    principal: string,
+    type: T,
+    body: InboundBody<T>,
+  ): Promise<CommandAck | undefined> {
+    const startedAt = performance.now();
+    this.inFlight++;
+    const outcome = await client.command(type, body);
+    this.inFlight--;
+    this.command(principal, type, outcome, startedAt);
+    return outcome.kind === 'ack' && outcome.ack.ok && 'seq' in outcome.ack ? outcome.ack : undefined;
+  }
+
+  private command(principal: string, type: string, outcome: CommandOutcome, startedAt: number): void {
+    this.sent++;
+    if (outcome.attempts > 1) this.retried++;
+    if (outcome.kind === 'timeout') {
+      bump(this.errorsByKind, 'timeout');
+      return;
+    }
+    this.acked++;
+    this.latency.record(type, performance.now() - startedAt);
+    const ack = outcome.ack;
+    if (!ack.ok) {
+      bump(this.errorsByKind, ack.error);
+      return;
+    }
+    bump(this.okByType, type);
+    if (!('seq' in ack)) return;
+    if (ack.duplicate) this.duplicates++;
+    if (!this.keepRecords) return;
+    const published = ack.replies.find((r) => r.type === 'errand.published');
+    const result = ack.replies.find((r) => r.type === 'errand.acceptResult');
+    this.records.push({
+      principal,
+      cid: outcome.cid,
+      type,
+      seq: ack.seq,
+      duplicate: ack.duplicate,
+      attempts: outcome.attempts,
+      ...(published ? { orderId: String(published.orderId) } : {}),
+      ...(result ? { orderId: String(result.orderId), accepted: result.ok === true } : {}),
+    });
+  }
+
+  error(kind: string): void {
+    bump(this.errorsByKind, kind);
+  }
+
+  /** Something that happened to an order (published, assigned, delivered, closed:completed…). */
+  order(event: string): void {
+    bump(this.orderEvents, event);
+  }
+
+  ok(type: string): number {
+    return this.okByType.get(type) ?? 0;
+  }
+
+  report(meta: {
+    target: string;
+    seed: number;
+    planHash: string;
+    runId: string;
+    durationS: number;
+    elapsedS: number;
+    couriers: number;
+    customers: number;
+  }): LoadReport {
+    const errors = Object.fromEntries([...this.errorsByKind].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const protocolErrors = PROTOCOL_ERRORS.reduce((sum, kind) => sum + (this.errorsByKind.get(kind) ?? 0), 0);
+    return {
+      target: meta.target,
+      seed: meta.seed,
+      planHash: meta.planHash,
+      runId: meta.runId,
+      durationS: meta.durationS,
+      elapsedS: Math.round(meta.elapsedS * 100) / 100,
+      actors: { couriers: meta.couriers, customers: meta.customers, connected: this.connected },
+      commands: {
+        sent: this.sent,
+        acked: this.acked,
+        ok: [...this.okByType.values()].reduce((a, b) => a + b, 0),
+        retried: this.retried,
+        duplicates: this.duplicates,
+        skipped: this.skipped,
+      },
+      throughput: {
+        commandsPerS: perSecond(this.acked, meta.elapsedS),
+        ordersPublishedPerS: perSecond(this.orderEvents.get('published') ?? 0, meta.durationS),
+        positionsPerS: perSecond(this.ok('courier.position'), meta.durationS),
+      },
+      latencyMs: this.latency.summary(),
+      overallLatencyMs: this.latency.overall(),
+      errors,
+      protocolErrors,
+      orders: Object.fromEntries([...this.orderEvents].sort(([a], [b]) => (a < b ? -1 : 1))),
+    };
+  }
+
+  /** The live progress line: elapsed, acked commands, rate, errors, p99 so far. */
+  progress(elapsedS: number, durationS: number): string {
+    const overall = this.latency.overall();
+    const errors = [...this.errorsByKind.values()].reduce((a, b) => a + b, 0);
+    return `load ${elapsedS.toFixed(0)}/${durationS.toFixed(0)} s  acked ${this.acked}  ${perSecond(this.acked, elapsedS)}/s  orders ${this.orderEvents.get('published') ?? 0}  errors ${errors}  p99 ${overall.p99} ms`;
+  }
+}
+
+/** The human summary printed at the end of a load run. */
+export function formatLoadReport(r: LoadReport): string {
+  const lines = [
+    `load: ${r.target}, seed ${r.seed}, plan ${r.planHash.slice(0, 16)}, ${r.actors.couriers} couriers + ${r.actors.customers} customers (${r.actors.connected} connected), ${r.elapsedS} s`,
+    `commands: ${r.commands.sent} sent, ${r.commands.acked} acked, ${r.commands.ok} ok, ${r.commands.retried} retried, ${r.commands.duplicates} answered as duplicates, ${r.commands.skipped} positions skipped (backlog)`,
+    `throughput: ${r.throughput.commandsPerS} commands/s, ${r.throughput.ordersPublishedPerS} orders/s, ${r.throughput.positionsPerS} positions/s`,
+    'latency (ms)          count      p50      p95      p99      max',
+  ];
+  const row = (name: string, l: LatencySummary) =>
+    `  ${name.padEnd(18)} ${String(l.count).padStart(7)} ${[l.p50, l.p95, l.p99, l.max].map((v) => v.toFixed(2).padStart(8)).join(' ')}`;
+  for (const [type, l] of Object.entries(r.latencyMs)) lines.push(row(type, l));
+  lines.push(row('all', r.overallLatencyMs));
+  const errors = Object.entries(r.errors);
+  lines.push(`errors: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ${n}`).join(', ')} (protocol errors: ${r.protocolErrors})`);
+  lines.push(`orders: ${Object.entries(r.orders).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  return `${lines.join('\n')}\n`;
+}
