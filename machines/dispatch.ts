@@ -1,4 +1,4 @@
-import { type ActorRefFrom, assign, enqueueActions, sendTo, setup, stopChild } from 'xstate';
+import { type ActorRefFrom, assign, sendTo, setup, stopChild } from 'xstate';
 import { type ChatRelay, closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
 import { type DispatchPolicy, ordinaryCouriersPull } from './dispatch-policy.ts';
 import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
@@ -122,6 +122,11 @@ function requestKey(request: { publisherId: string; requestId: string }): string
   return `${request.publisherId}|${request.requestId}`;
 }
 
+/** The order a publish already opened, or '' for a new request. */
+function repeatedOrderId(context: DispatchContext, event: DispatchEvent): string {
+  return event.type === 'errand.publish' ? (mapGet(context.requests, requestKey(event.request)) ?? '') : '';
+}
+
 /**
  * The dispatch server of the errand platform. It prices and decides nothing per order itself: each
  * order is a child `errandOrder` actor (system id = order id) that owns its lifecycle; the server
@@ -143,23 +148,10 @@ export const dispatchMachine = setup({
     payments: (_, _params: PaymentInstruction) => {},
     /** Reports a rule the ledger or the tables refused to break (each one is a bug upstream). */
     violation: (_, _params: { rule: string; detail: string }) => {},
-    /**
-     * A repeated publish: the open order answers it again; an ended one is told as a duplicate, so
-     * a late copy of the message can never open a second order or hold the fee twice.
-     */
-    forwardRepublish: enqueueActions(
-      ({ context, enqueue }, params: { orderId: string; to: string; requestId: string }) => {
-        const ref = context.orders[params.orderId];
-        if (ref) enqueue.sendTo(ref, { type: 'errand.republish', orderId: params.orderId });
-        else
-          enqueue({
-            type: 'send',
-            params: {
-              to: params.to,
-              message: { type: 'errand.duplicate', requestId: params.requestId, orderId: params.orderId },
-            },
-          });
-      },
+    /** A repeated publish of an open order: the order answers it again (it never opens twice). */
+    republish: sendTo(
+      ({ context, event }) => context.orders[repeatedOrderId(context, event)],
+      ({ context, event }) => ({ type: 'errand.republish', orderId: repeatedOrderId(context, event) }),
     ),
     forward: sendTo(
       ({ context, event }) => context.orders[(event as OrderBound).orderId],
@@ -170,8 +162,8 @@ export const dispatchMachine = setup({
     validRequest: ({ context, event }) =>
       event.type === 'errand.publish' && checkErrandRequest(event.request, context.fees).ok,
     knownOrder: ({ context, event }) => hasOrder(context, event),
-    repeatedRequest: ({ context, event }) =>
-      event.type === 'errand.publish' && mapGet(context.requests, requestKey(event.request)) !== undefined,
+    repeatedRequest: ({ context, event }) => repeatedOrderId(context, event) !== '',
+    repeatedOpenRequest: ({ context, event }) => repeatedOrderId(context, event) in context.orders,
     onlineCourier: ({ context, event }) => context.couriers[senderOf(event)]?.online === true,
   },
 }).createMachine({
@@ -192,18 +184,20 @@ export const dispatchMachine = setup({
     serving: {
       on: {
         'errand.publish': [
+          { guard: 'repeatedOpenRequest', actions: 'republish' },
           {
+            // the order already ended: a late copy of the publish must not open a second one
             guard: 'repeatedRequest',
             actions: {
-              type: 'forwardRepublish',
-              params: ({ context, event }) => {
-                const request = (event as Extract<DispatchEvent, { type: 'errand.publish' }>).request;
-                return {
-                  orderId: mapGet(context.requests, requestKey(request)) ?? '',
-                  to: request.publisherId,
-                  requestId: request.requestId,
-                };
-              },
+              type: 'send',
+              params: ({ context, event }) => ({
+                to: event.request.publisherId,
+                message: {
+                  type: 'errand.duplicate',
+                  requestId: event.request.requestId,
+                  orderId: repeatedOrderId(context, event),
+                },
+              }),
             },
           },
           {

@@ -61,6 +61,15 @@ export class Kernel {
     return task;
   }
 
+  /**
+   * Queues a task object the caller built (e.g. a message delivery that is its own task), saving
+   * the closure and wrapper that `schedule` allocates; hot paths use it.
+   */
+  scheduleTask<T extends ScheduledTask>(at: number, task: T): T {
+    this.queue.push(Math.max(at, this.currentTime), task);
+    return task;
+  }
+
   after(delayMs: number, run: () => void): ScheduledTask {
     return this.schedule(this.currentTime + delayMs, run);
   }

@@ -1,5 +1,5 @@
 import type { EventLog } from './event-log.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel, ScheduledTask } from './kernel.ts';
 
 /** A message between actors: a plain object with a `type`, as XState events are. */
 export interface NetMessage {
@@ -17,6 +17,21 @@ export interface FaultDecision {
 export type FaultInjector = (from: string, to: string, message: NetMessage, now: number) => FaultDecision;
 
 type Recipient = (message: NetMessage, from: string) => void;
+
+/** A message in flight: its own queue task, so a send allocates one object, not a closure and a wrapper. */
+class Delivery implements ScheduledTask {
+  cancelled = false;
+  constructor(
+    private readonly net: SimNet,
+    private readonly from: string,
+    private readonly to: string,
+    private readonly message: NetMessage,
+  ) {}
+
+  run(): void {
+    this.net.deliver(this.from, this.to, this.message);
+  }
+}
 
 /**
  * The sim implementation of the `net` port. Actors never call each other: a send becomes a queue
@@ -59,14 +74,16 @@ export class SimNet {
       return;
     }
     const delay = this.latencyMs + extraDelayMs + (decision?.extraDelayMs ?? 0);
-    this.kernel.after(delay, () => this.deliver(from, to, message));
+    const at = this.kernel.now + delay;
+    this.kernel.scheduleTask(at, new Delivery(this, from, to, message));
     if (decision?.duplicate) {
       this.log.append({ t: this.kernel.now, kind: 'fault', fault: 'duplicate', from, to, msg: message });
-      this.kernel.after(delay, () => this.deliver(from, to, message));
+      this.kernel.scheduleTask(at, new Delivery(this, from, to, message));
     }
   }
 
-  private deliver(from: string, to: string, message: NetMessage): void {
+  /** @internal called by `Delivery` when its instant comes. */
+  deliver(from: string, to: string, message: NetMessage): void {
     const recipient = this.recipients.get(to);
     this.log.append({ t: this.kernel.now, kind: 'msg', from, to, msg: message });
     if (!recipient) {

@@ -56,6 +56,8 @@ export class LoadRecorder {
   private readonly orderEvents = new Map<string, number>();
   /** Keep every acknowledged command for `--record`. */
   keepRecords = false;
+  /** Why the first refused connection was refused (shown when none succeeds). */
+  firstConnectError: string | undefined;
   /** Commands sent and not yet acknowledged or given up. */
   inFlight = 0;
   sent = 0;

@@ -3,6 +3,7 @@ import { DispatchClient } from '../../adapters/socketio/dispatch-client.ts';
 import { mintToken } from '../../adapters/socketio/principal-token.ts';
 import type { Role } from '../../adapters/socketio/wire-protocol.ts';
 import type { City } from '../city/city.ts';
+import { UserError } from '../cli/user-error.ts';
 import { RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ActorClock } from './actor-clock.ts';
@@ -73,6 +74,7 @@ async function connect(
     return client;
   } catch (err) {
     const message = (err as Error).message;
+    recorder.firstConnectError ??= message;
     recorder.error(message.startsWith('unauthorised') ? 'unauthorised' : 'connect_failed');
     client.close();
     return undefined;
@@ -120,6 +122,8 @@ export async function runLoad(scenario: Scenario, city: City, options: LoadRunOp
       },
     );
 
+    if (recorder.connected === 0 && plan.couriers.length + plan.customers.length > 0)
+      throw new UserError(`--target: no connection to ${options.target} succeeded (${recorder.firstConnectError})`);
     const started = performance.now();
     let nextOrder = 0;
     let lastProgress = started;

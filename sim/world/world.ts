@@ -16,6 +16,7 @@ import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { CourierAssignment } from './courier-assignment.ts';
+import { EscrowPayments } from './escrow-payments.ts';
 import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
@@ -57,6 +58,8 @@ export class World {
   readonly random: RandomStreams;
   readonly mobility: Mobility;
   readonly metrics = new Metrics();
+  /** The payments port dispatch's money instructions go to, checked against dispatch's books. */
+  readonly payments = new EscrowPayments();
   readonly areas: PlacedArea[];
   readonly population: Population;
   readonly seed: number;
@@ -126,7 +129,11 @@ export class World {
   kpis(): Kpis {
     const ctx = this.dispatch.getSnapshot().context;
     const t = ctx.ledger.totals;
-    const extra = [...ledgerViolations(ctx.ledger), ...ctx.refusals];
+    const extra = [
+      ...ledgerViolations(ctx.ledger),
+      ...ctx.refusals,
+      ...this.payments.violations({ ...t, charged: 0 }),
+    ];
     return this.metrics.kpis(
       this.kernel.now,
       {
@@ -210,7 +217,7 @@ export class World {
         broadcast: (_, params) => {
           for (const to of params.to) this.net.send('dispatch', to, params.message);
         },
-        payments: () => {},
+        payments: (_, params) => this.payments.execute(params),
         violation: (_, params) => this.metrics.violation(`${params.rule}: ${params.detail}`),
       },
     });

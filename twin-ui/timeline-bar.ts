@@ -1,0 +1,124 @@
+import { SPEED_MAX, SPEED_MIN } from '../sim/twin/wire.ts';
+import { dayOf, formatClock, parseClock } from './sim-time.ts';
+import type { TwinClient } from './twin-client.ts';
+import type { TwinState } from './twin-state.ts';
+
+function el<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`missing #${id} in index.html`);
+  return node as T;
+}
+
+/** Slider position (0..4) ↔ speed (1×..10 000×), logarithmic so every decade gets the same travel. */
+export function speedFromSlider(v: number): number {
+  const raw = 10 ** v;
+  const nice = raw < 10 ? Math.round(raw) : raw < 100 ? Math.round(raw / 5) * 5 : Math.round(raw / 50) * 50;
+  return Math.min(SPEED_MAX, Math.max(SPEED_MIN, nice));
+}
+
+export function sliderFromSpeed(speed: number): number {
+  return Math.log10(Math.max(SPEED_MIN, speed));
+}
+
+/**
+ * The timeline: play/pause, speed, seek (slider within the day or typed time), the sim clock and
+ * the run status. Controls are enabled only with a token (from `?token=` or the token box); the
+ * server is the judge, so a refused action shows the server's reason.
+ */
+export class TimelineBar {
+  private readonly play = el<HTMLButtonElement>('play');
+  private readonly speed = el<HTMLInputElement>('speed');
+  private readonly speedLabel = el<HTMLSpanElement>('speed-label');
+  private readonly seek = el<HTMLInputElement>('seek');
+  private readonly seekTime = el<HTMLInputElement>('seek-time');
+  private readonly seekGo = el<HTMLButtonElement>('seek-go');
+  private readonly note = el<HTMLSpanElement>('control-note');
+  private readonly token = el<HTMLInputElement>('token');
+  private readonly clock = el<HTMLDivElement>('sim-clock');
+  private readonly status = el<HTMLDivElement>('run-status');
+  private dragging = false;
+  private speedDragging = false;
+
+  constructor(
+    private readonly state: TwinState,
+    private readonly client: TwinClient,
+    private readonly toast: (message: string) => void,
+  ) {
+    this.token.value = client.token ?? '';
+    this.token.addEventListener('change', () => {
+      client.token = this.token.value.trim() || null;
+      if (client.token) sessionStorage.setItem('citytwin.token', client.token);
+      this.render();
+    });
+    this.play.addEventListener('click', () => this.togglePlay());
+    this.speed.addEventListener('input', () => {
+      this.speedDragging = true;
+      this.speedLabel.textContent = `${speedFromSlider(Number(this.speed.value))}×`;
+    });
+    this.speed.addEventListener('change', () => {
+      this.speedDragging = false;
+      void this.send({ action: 'speed', speed: speedFromSlider(Number(this.speed.value)) });
+    });
+    this.seek.addEventListener('input', () => {
+      this.dragging = true;
+    });
+    this.seek.addEventListener('change', () => {
+      this.dragging = false;
+      void this.send({ action: 'seek', time: dayOf(state.simTime) * 86_400_000 + Number(this.seek.value) * 1000 });
+    });
+    const typedSeek = () => {
+      const t = parseClock(this.seekTime.value, dayOf(state.simTime));
+      if (t === null) this.toast('seek: type a time like 14:30, 14:30:15 or 1+08:00');
+      else void this.send({ action: 'seek', time: t });
+    };
+    this.seekGo.addEventListener('click', typedSeek);
+    this.seekTime.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') typedSeek();
+    });
+    window.addEventListener('keydown', (e) => {
+      if (e.code === 'Space' && !(e.target instanceof HTMLInputElement)) {
+        e.preventDefault();
+        this.togglePlay();
+      }
+    });
+  }
+
+  /** Refreshes the clock and controls from the state (called every animation frame; cheap). */
+  render(): void {
+    const s = this.state;
+    const c = s.clock;
+    this.clock.textContent = formatClock(s.simTime);
+    const canControl = this.client.token !== null;
+    for (const node of [this.play, this.speed, this.seek, this.seekTime, this.seekGo]) node.disabled = !canControl;
+    this.note.textContent = canControl ? '' : 'view only — add ?token=… to control';
+    if (!c) return;
+    this.play.textContent = c.paused ? '▶' : '⏸';
+    this.play.classList.toggle('on', c.paused);
+    if (!this.speedDragging) {
+      this.speed.value = String(sliderFromSpeed(c.speed));
+      this.speedLabel.textContent = `${c.speed}×`;
+    }
+    if (!this.dragging) this.seek.value = String(Math.floor((s.simTime % 86_400_000) / 1000));
+    let status: string;
+    if (c.seeking) {
+      const done = c.seeking.target > 0 ? Math.min(100, Math.floor((c.seeking.at / c.seeking.target) * 100)) : 100;
+      status = `re-running to ${formatClock(c.seeking.target)} · ${done} %`;
+    } else if (c.paused) {
+      status = 'paused';
+    } else {
+      const behind = c.effectiveSpeed > 0 && c.effectiveSpeed < c.speed * 0.9;
+      status = behind ? `${c.effectiveSpeed}× (compute-bound; asked ${c.speed}×)` : `${c.speed}× real time`;
+    }
+    this.status.textContent = `${status} · ${c.viewers} viewer${c.viewers === 1 ? '' : 's'}`;
+  }
+
+  private togglePlay(): void {
+    if (!this.client.token || !this.state.clock) return;
+    void this.send({ action: this.state.clock.paused ? 'play' : 'pause' });
+  }
+
+  /** Refusals come back as `error` events too, which the page shows; nothing more to do here. */
+  private async send(action: Parameters<TwinClient['control']>[0]): Promise<void> {
+    await this.client.control(action);
+  }
+}
