@@ -10,6 +10,8 @@ import {
   type ErrandListing,
   type Point,
   type StoreToCourier,
+  type TrunkJob,
+  type VehicleToHolder,
   type WorldEvent,
 } from './protocol.ts';
 
@@ -35,6 +37,8 @@ export interface CourierContext extends CourierInput {
   /** Where the courier last stopped (the world reports it with every arrival). */
   position: Point;
   job: ErrandListing | null;
+  /** A trunk delivery's car, key and goods (flow 1); null for an errand. */
+  trunk: TrunkJob | null;
   publisherMasked: string | null;
   shiftEnding: boolean;
   repliedToChat: boolean;
@@ -45,6 +49,7 @@ export type CourierEvent =
   | DispatchToCourier
   | ChatDelivery
   | StoreToCourier
+  | VehicleToHolder
   | { type: 'error'; about: string; reason: string; orderId?: string };
 
 function takeable(ctx: CourierContext, listing: ErrandListing): boolean {
@@ -91,6 +96,10 @@ function toDispatch(message: (ctx: CourierContext) => SendParams['message']) {
   };
 }
 
+function trunkMessage(type: string, ctx: CourierContext) {
+  return { type, orderId: ctx.job?.orderId ?? '', courierId: ctx.id };
+}
+
 const goOffline = toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id }));
 
 /**
@@ -114,7 +123,12 @@ export const courierMachine = setup({
     reportPosition: () => {},
     takeJob: assign(({ event }) =>
       event.type === 'errand.acceptResult'
-        ? { job: event.listing ?? null, publisherMasked: event.publisherMasked ?? null, repliedToChat: false }
+        ? {
+            job: event.listing ?? null,
+            trunk: event.trunk ?? null,
+            publisherMasked: event.publisherMasked ?? null,
+            repliedToChat: false,
+          }
         : {},
     ),
     arrivedAt: assign(({ event }) => (event.type === 'travel.arrived' ? { position: event.position } : {})),
@@ -125,6 +139,11 @@ export const courierMachine = setup({
     accepted: ({ event }) => event.type === 'errand.acceptResult' && event.ok,
     atStore: ({ context }) => context.job?.storeId !== undefined,
     ourJob: ({ context, event }) => 'orderId' in event && event.orderId === context.job?.orderId,
+    trunkJob: ({ context }) => context.trunk !== null,
+    trunkOpened: ({ context, event }) =>
+      event.type === 'key.result' && event.ok && event.requestId === `${context.job?.orderId}:open`,
+    trunkRefused: ({ context, event }) =>
+      event.type === 'key.result' && !event.ok && event.requestId === `${context.job?.orderId}:open`,
     shiftEnding: ({ context }) => context.shiftEnding,
     chatNotAnswered: ({ context }) => !context.repliedToChat && context.publisherMasked !== null,
   },
@@ -140,6 +159,7 @@ export const courierMachine = setup({
     ...input,
     position: input.home,
     job: null,
+    trunk: null,
     publisherMasked: null,
     shiftEnding: false,
     repliedToChat: false,
@@ -294,7 +314,111 @@ export const courierMachine = setup({
                 { type: 'travel', params: ({ context }) => ({ to: context.job?.dropoff ?? context.home }) },
                 'reportPosition',
               ],
-              on: { 'travel.arrived': { target: 'handingOver', actions: 'arrivedAt' } },
+              on: {
+                'travel.arrived': [
+                  {
+                    guard: 'trunkJob',
+                    target: 'atCar',
+                    actions: ['arrivedAt', toDispatch((ctx) => trunkMessage('trunk.atCar', ctx))],
+                  },
+                  { target: 'handingOver', actions: 'arrivedAt' },
+                ],
+              },
+            },
+            // trunk delivery: dispatch checks the car again and says unlock, re-route, hold or return
+            atCar: {
+              on: {
+                'trunk.unlock': { guard: 'ourJob', target: 'opening' },
+                'trunk.reroute': {
+                  guard: 'ourJob',
+                  target: 'toDropoff',
+                  reenter: true,
+                  actions: assign(({ context, event }) =>
+                    event.type === 'trunk.reroute' && context.job
+                      ? { job: { ...context.job, dropoff: event.position } }
+                      : {},
+                  ),
+                },
+                'trunk.hold': { guard: 'ourJob' },
+                'trunk.return': { guard: 'ourJob', target: 'returning' },
+              },
+            },
+            opening: {
+              entry: {
+                type: 'send',
+                params: ({ context }) => ({
+                  to: context.trunk?.vehicleId ?? '',
+                  message: {
+                    type: 'key.present',
+                    requestId: `${context.job?.orderId}:open`,
+                    presenterId: context.id,
+                    key: context.trunk?.key,
+                    action: 'trunk_open',
+                  },
+                }),
+              },
+              on: {
+                'key.result': [
+                  { guard: 'trunkOpened', target: 'depositing' },
+                  {
+                    guard: 'trunkRefused',
+                    target: 'atCar',
+                    actions: {
+                      type: 'send',
+                      params: ({ context, event }) => ({
+                        to: DISPATCH,
+                        message: {
+                          ...trunkMessage('trunk.unlockFailed', context),
+                          reason: (event.type === 'key.result' && event.reason) || 'refused',
+                        },
+                      }),
+                    },
+                  },
+                ],
+              },
+            },
+            depositing: {
+              after: {
+                service: {
+                  target: '#courier.jobDone',
+                  actions: [
+                    {
+                      type: 'send',
+                      params: ({ context }) => ({
+                        to: context.trunk?.vehicleId ?? '',
+                        message: { type: 'trunk.close', presenterId: context.id },
+                      }),
+                    },
+                    toDispatch((ctx) => trunkMessage('trunk.deposited', ctx)),
+                  ],
+                },
+              },
+            },
+            returning: {
+              entry: [
+                { type: 'travel', params: ({ context }) => ({ to: context.job?.pickup ?? context.home }) },
+                'reportPosition',
+              ],
+              on: {
+                'travel.arrived': {
+                  target: '#courier.jobDone',
+                  actions: [
+                    'arrivedAt',
+                    {
+                      type: 'send',
+                      params: ({ context }) => ({
+                        to: context.trunk?.storeId ?? '',
+                        message: {
+                          type: 'store.return',
+                          orderId: context.job?.orderId ?? '',
+                          courierId: context.id,
+                        },
+                      }),
+                    },
+                    toDispatch((ctx) => trunkMessage('trunk.returned', ctx)),
+                  ],
+                },
+              },
             },
             handingOver: {
               after: {
@@ -319,11 +443,8 @@ export const courierMachine = setup({
       },
     },
     jobDone: {
-      entry: assign({ job: null, publisherMasked: null }),
-      always: [
-        { guard: 'shiftEnding', target: 'offDuty', actions: goOffline },
-        { target: 'idle' },
-      ],
+      entry: assign({ job: null, trunk: null, publisherMasked: null }),
+      always: [{ guard: 'shiftEnding', target: 'offDuty', actions: goOffline }, { target: 'idle' }],
     },
   },
 });

@@ -1,36 +1,23 @@
-import { and, assign, setup } from 'xstate';
+import { and, assign } from 'xstate';
+import { car, trunkOrdering } from './customer-car.ts';
+import { renting } from './customer-rental.ts';
+import { shopping } from './customer-robot.ts';
+import { type CustomerContext, customerSetup } from './customer-setup.ts';
 import type { SendParams } from './errand-order.ts';
-import {
-  type ChatDelivery,
-  DISPATCH,
-  type DispatchToCustomer,
-  type ErrandDemand,
-  type Point,
-} from './protocol.ts';
+import { DISPATCH, type ErrandDemand } from './protocol.ts';
 
-export interface CustomerInput {
-  readonly id: string;
-  readonly home: Point;
-  readonly phone: string;
-  /** How long the customer's app waits for dispatch to answer a publish. */
-  readonly answerTimeoutMs: number;
-}
-
-export interface CustomerContext extends CustomerInput {
-  demand: ErrandDemand | null;
-  requestSeq: number;
-  orderId: string | null;
-  courierMasked: string | null;
-  trackingUpdates: number;
-  chatReplies: number;
-}
-
-export type CustomerEvent =
-  | ErrandDemand
-  | DispatchToCustomer
-  | ChatDelivery
-  | { type: 'errand.cancelRefused'; orderId: string; reason: string }
-  | { type: 'error'; about: string; reason: string; orderId?: string };
+export type {
+  CustomerContext,
+  CustomerDemand,
+  CustomerEvent,
+  CustomerInput,
+  PreorderDemand,
+  RentalDemand,
+  RobotDemand,
+  RobotPick,
+  TripDemand,
+  TrunkDemand,
+} from './customer-setup.ts';
 
 function toDispatch(message: (ctx: CustomerContext) => SendParams['message']) {
   return {
@@ -54,30 +41,7 @@ const cancel = toDispatch((ctx) => ({
  * and confirms or disputes at delivery. Its choices are data in the demand event, drawn by the
  * world from seeded streams, so the machine itself stays deterministic and pure.
  */
-export const customerMachine = setup({
-  types: {
-    context: {} as CustomerContext,
-    events: {} as CustomerEvent,
-    input: {} as CustomerInput,
-  },
-  actions: {
-    send: (_, _params: SendParams) => {},
-  },
-  guards: {
-    ourOrder: ({ context, event }) => 'orderId' in event && event.orderId === context.orderId,
-    ourRequest: ({ context, event }) =>
-      'requestId' in event && event.requestId === `${context.id}-R${context.requestSeq}`,
-    willDispute: ({ context }) => context.demand?.willDispute === true,
-    willCancelAfterAssign: ({ context }) => context.demand?.cancelAfterAssignMs != null,
-    willChat: ({ context }) => context.demand?.chatAfterMs != null && context.courierMasked !== null,
-  },
-  delays: {
-    answerTimeout: ({ context }) => context.answerTimeoutMs,
-    patience: ({ context }) => context.demand?.patienceMs ?? 0,
-    cancelAfterAssign: ({ context }) => context.demand?.cancelAfterAssignMs ?? 0,
-    chatAfter: ({ context }) => context.demand?.chatAfterMs ?? 0,
-  },
-}).createMachine({
+export const customerMachine = customerSetup.createMachine({
   id: 'customer',
   context: ({ input }) => ({
     ...input,
@@ -87,12 +51,31 @@ export const customerMachine = setup({
     courierMasked: null,
     trackingUpdates: 0,
     chatReplies: 0,
+    plan: null,
+    keySeq: 0,
+    paired: false,
+    rentalId: null,
+    rentalKey: null,
+    oldRentalKey: null,
+    step: 0,
+    robotRetries: 0,
+    deliveries: 0,
+    refusedKeys: 0,
   }),
   initial: 'idle',
+  // news of a trunk delivery ordered earlier arrives whatever the customer is doing
+  on: {
+    'trunk.delivered': { actions: assign({ deliveries: ({ context }) => context.deliveries + 1 }) },
+  },
   states: {
     idle: {
-      entry: assign({ demand: null, orderId: null, courierMasked: null }),
+      entry: assign({ demand: null, orderId: null, courierMasked: null, plan: null, rentalId: null }),
       on: {
+        'demand.trunk': { guard: 'ownsCar', target: 'trunkOrdering', actions: 'takePlan' },
+        'demand.trip': { guard: 'ownsCar', target: 'car', actions: 'takePlan' },
+        'demand.preorder': { guard: and(['ownsCar', 'hasBeacon']), target: 'car', actions: 'takePlan' },
+        'demand.rental': { target: 'renting', actions: 'takePlan' },
+        'demand.robot': { target: 'shopping', actions: 'takePlan' },
         'demand.errand': {
           target: 'publishing',
           actions: [
@@ -208,5 +191,9 @@ export const customerMachine = setup({
     closing: {
       on: { 'errand.closed': { guard: 'ourOrder', target: 'idle' } },
     },
+    trunkOrdering,
+    car,
+    renting,
+    shopping,
   },
 });

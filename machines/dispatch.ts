@@ -1,5 +1,18 @@
-import { type ActorRefFrom, assign, sendTo, setup, stopChild } from 'xstate';
+import { type ActorRefFrom, type AnyActorRef, assign, sendTo, setup, stopChild } from 'xstate';
 import { type ChatRelay, closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
+import { beaconDeskMachine } from './beacon-desk.ts';
+import { cartDeskMachine } from './cart-desk.ts';
+import {
+  type FlowsInput,
+  flowRequestKey,
+  preorderInput,
+  preorderRefusal,
+  rentalInput,
+  repeatedFlowOrderId,
+  trunkOrderInput,
+} from './dispatch-flows.ts';
+import { preorderMachine } from './preorder.ts';
+import { rentalMachine } from './rental.ts';
 import { type DispatchPolicy, ordinaryCouriersPull } from './dispatch-policy.ts';
 import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
 import {
@@ -12,14 +25,16 @@ import {
 } from './errand-order.ts';
 import { EMPTY_LEDGER, type EscrowLedger, hold, settle } from './escrow-ledger.ts';
 import type { PaymentInstruction } from './payments-port.ts';
-import { emptyMap, mapGet, mapSet, type PersistentMap } from './persistent-map.ts';
+import { emptyMap, mapDelete, mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
 import type {
   ChatSend,
   CourierToDispatch,
   CustomerToDispatch,
+  DeviceToDispatch,
   ErrandListing,
   PortAnswer,
 } from './protocol.ts';
+import { trunkOrderMachine } from './trunk-order.ts';
 
 export interface DispatchInput {
   readonly fees: ErrandFeePolicy;
@@ -28,6 +43,8 @@ export interface DispatchInput {
   readonly pullLimit: number;
   /** How couriers are chosen (default push-pull); only push-pull answers ordinary couriers' pulls. */
   readonly policy?: DispatchPolicy;
+  /** The other four flows; absent, dispatch serves errands only. */
+  readonly flows?: FlowsInput;
 }
 
 export interface CourierRecord {
@@ -46,6 +63,15 @@ export interface DispatchContext extends DispatchInput {
   couriers: Record<string, CourierRecord>;
   /** `publisher|requestId` → order id: a repeated publish is answered again, never opened twice. */
   requests: PersistentMap<string>;
+  /** Orders of the other flows (trunk T…, rental R…, preorder P…): their child actors by id. */
+  flowOrders: PersistentMap<AnyActorRef>;
+  flowSeq: number;
+  /** Pool cars rented now → rental id (a car is rented to one renter at a time). */
+  rentedVehicles: PersistentMap<string>;
+  /** Beacons bound to an open preorder → its id (one preorder per beacon at a time). */
+  busyBeacons: PersistentMap<string>;
+  /** The long-lived desks of the robot carts and the beacon sightings (null: errands only). */
+  desks: { readonly carts: AnyActorRef; readonly beacons: AnyActorRef } | null;
   /** Money and assignment rules the ledger refused: each one is a bug, counted as a violation. */
   refusals: string[];
 }
@@ -55,13 +81,21 @@ export type DispatchEvent =
   | CourierToDispatch
   | ChatSend
   | PortAnswer
+  | DeviceToDispatch
   | OrderToDispatch
   | { type: 'xstate.done.actor.*'; actorId?: string };
 
 type OrderBound = Extract<DispatchEvent, { orderId: string }>;
 
+/** The child actor of an open order of any flow. */
+function orderRef(context: DispatchContext, orderId: string): AnyActorRef | undefined {
+  return context.orders[orderId] ?? mapGet(context.flowOrders, orderId);
+}
+
 function hasOrder(context: DispatchContext, event: DispatchEvent): boolean {
-  return 'orderId' in event && typeof event.orderId === 'string' && event.orderId in context.orders;
+  return (
+    'orderId' in event && typeof event.orderId === 'string' && orderRef(context, event.orderId) !== undefined
+  );
 }
 
 function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {
@@ -112,15 +146,47 @@ const ORDER_MESSAGES = [
   'errand.dispute',
   'errand.pickedUp',
   'errand.delivered',
+  'trunk.atCar',
+  'trunk.deposited',
+  'trunk.unlockFailed',
+  'trunk.returned',
 ] as const;
 
 /** Answers of the world's ports about one order: routed to it, or dropped once the order has ended. */
-const PORT_ANSWERS = ['route.quote', 'couriers.found'] as const;
+const PORT_ANSWERS = [
+  'route.quote',
+  'couriers.found',
+  'placement.checked',
+  'lock.checked',
+  'preorder.handedOver',
+  'store.preorderRefused',
+] as const;
+
+/** Messages of the robot carts, all kept by the cart desk. */
+const CART_MESSAGES = ['cart.take', 'cart.putBack', 'cart.get', 'cart.pay', 'cart.sessionEnded'] as const;
 
 /** The idempotency key of a publish: request ids are unique per publisher. */
 function requestKey(request: { publisherId: string; requestId: string }): string {
   return `${request.publisherId}|${request.requestId}`;
 }
+
+function refuseRental(reason: string) {
+  return {
+    type: 'send' as const,
+    params: ({ event }: { event: DispatchEvent }) => {
+      const request = (event as Extract<DispatchEvent, { type: 'rental.request' }>).request;
+      return { to: request.renterId, message: { type: 'rental.refused', requestId: request.requestId, reason } };
+    },
+  };
+}
+
+const unknownRental = {
+  type: 'send' as const,
+  params: ({ event }: { event: DispatchEvent }) => {
+    const e = event as Extract<DispatchEvent, { type: 'rental.end' | 'rental.upgrade' }>;
+    return { to: e.renterId, message: { type: 'error', about: e.type, rentalId: e.rentalId, reason: 'unknown_order' } };
+  },
+};
 
 /** The order a publish already opened, or '' for a new request. */
 function repeatedOrderId(context: DispatchContext, event: DispatchEvent): string {
@@ -139,7 +205,14 @@ export const dispatchMachine = setup({
     events: {} as DispatchEvent,
     input: {} as DispatchInput,
   },
-  actors: { errandOrder: errandOrderMachine },
+  actors: {
+    errandOrder: errandOrderMachine,
+    trunkOrder: trunkOrderMachine,
+    rental: rentalMachine,
+    preorder: preorderMachine,
+    cartDesk: cartDeskMachine,
+    beaconDesk: beaconDeskMachine,
+  },
   actions: {
     /** Sends a message from dispatch over the net port. */
     send: (_, _params: SendParams) => {},
@@ -149,12 +222,35 @@ export const dispatchMachine = setup({
     /** Reports a rule the ledger or the tables refused to break (each one is a bug upstream). */
     violation: (_, _params: { rule: string; detail: string }) => {},
     /** A repeated publish of an open order: the order answers it again (it never opens twice). */
+    /** Hands a cart or sighting message to the desk that keeps carts or beacon bindings. */
+    toCartDesk: sendTo(
+      ({ context }) => context.desks?.carts as AnyActorRef,
+      ({ event }) => event,
+    ),
+    toBeaconDesk: sendTo(
+      ({ context }) => context.desks?.beacons as AnyActorRef,
+      ({ event }) => event,
+    ),
+    forwardRental: sendTo(
+      ({ context, event }) => mapGet(context.flowOrders, (event as { rentalId: string }).rentalId) as AnyActorRef,
+      ({ event }) => event,
+    ),
+    forwardRevocation: sendTo(
+      ({ context, event }) =>
+        mapGet(context.flowOrders, (event as { keyId: string }).keyId.split(':')[0] ?? '') as AnyActorRef,
+      ({ event }) => event,
+    ),
+    /** A repeated request of another flow: its open order answers it again. */
+    reorder: sendTo(
+      ({ context, event }) => orderRef(context, repeatedFlowOrderId(context, event)) as AnyActorRef,
+      ({ context, event }) => ({ type: 'order.repeat', orderId: repeatedFlowOrderId(context, event) }),
+    ),
     republish: sendTo(
       ({ context, event }) => context.orders[repeatedOrderId(context, event)],
       ({ context, event }) => ({ type: 'errand.republish', orderId: repeatedOrderId(context, event) }),
     ),
     forward: sendTo(
-      ({ context, event }) => context.orders[(event as OrderBound).orderId],
+      ({ context, event }) => orderRef(context, (event as OrderBound).orderId) as AnyActorRef,
       ({ event }) => event as ErrandOrderEvent,
     ),
   },
@@ -163,13 +259,39 @@ export const dispatchMachine = setup({
       event.type === 'errand.publish' && checkErrandRequest(event.request, context.fees).ok,
     knownOrder: ({ context, event }) => hasOrder(context, event),
     repeatedRequest: ({ context, event }) => repeatedOrderId(context, event) !== '',
+    repeatedFlowRequest: ({ context, event }) => repeatedFlowOrderId(context, event) !== '',
+    repeatedOpenFlowRequest: ({ context, event }) =>
+      mapHas(context.flowOrders, repeatedFlowOrderId(context, event)),
+    rentalServed: ({ context }) => context.flows !== undefined,
+    vehicleInUse: ({ context, event }) =>
+      event.type === 'rental.request' && mapHas(context.rentedVehicles, event.request.vehicleId),
+    knownRental: ({ context, event }) => 'rentalId' in event && mapHas(context.flowOrders, event.rentalId),
+    revocationOfOpenOrder: ({ context, event }) =>
+      event.type === 'vehicle.revoked' && mapHas(context.flowOrders, event.keyId.split(':')[0] ?? ''),
+    preorderRefused: ({ context, event }) =>
+      event.type === 'preorder.place' && preorderRefusal(context, event.request) !== null,
+    withDesks: ({ context }) => context.desks !== null,
+    trunkServed: ({ context, event }) =>
+      event.type === 'trunk.order' && context.flows?.trunk.stores[event.request.storeId] !== undefined,
     repeatedOpenRequest: ({ context, event }) => repeatedOrderId(context, event) in context.orders,
     onlineCourier: ({ context, event }) => context.couriers[senderOf(event)]?.online === true,
   },
 }).createMachine({
   id: 'dispatch',
-  context: ({ input }) => ({
+  context: ({ input, spawn }) => ({
     ...input,
+    desks: input.flows
+      ? {
+          carts: spawn('cartDesk', { id: 'carts', systemId: 'carts', input: input.flows.robot }) as AnyActorRef,
+          beacons: spawn('beaconDesk', {
+            id: 'beacons',
+            systemId: 'beacons',
+            input: { ...input.flows.preorder.beacons, crypto: input.flows.keys.crypto },
+          }) as AnyActorRef,
+        }
+      : null,
+    rentedVehicles: emptyMap(),
+    busyBeacons: emptyMap(),
     orderSeq: 0,
     orders: {},
     listings: {},
@@ -177,6 +299,8 @@ export const dispatchMachine = setup({
     relay: EMPTY_RELAY,
     couriers: {},
     requests: emptyMap(),
+    flowOrders: emptyMap(),
+    flowSeq: 0,
     refusals: [],
   }),
   initial: 'serving',
@@ -403,7 +527,7 @@ export const dispatchMachine = setup({
               {
                 type: 'payments',
                 params: ({ event }) => ({
-                  idempotencyKey: `${event.orderId}:settle`,
+                  idempotencyKey: `${event.orderId}:settle${event.part ? `:${event.part}` : ''}`,
                   kind: 'settle',
                   orderId: event.orderId,
                   payout: event.payout,
@@ -459,23 +583,151 @@ export const dispatchMachine = setup({
         'xstate.done.actor.*': {
           actions: stopChild(({ event }) => (event as { actorId?: string }).actorId ?? ''),
         },
-        'order.ended': {
-          actions: [
-            assign(({ context, event }) => {
-              const { [event.orderId]: _ended, ...orders } = context.orders;
-              const courierId = Object.keys(context.couriers).find(
-                (id) => context.couriers[id].activeOrder === event.orderId,
-              );
+        'order.ended': [
+          {
+            guard: ({ context, event }) => mapHas(context.flowOrders, event.orderId),
+            actions: assign({
+              flowOrders: ({ context, event }) => mapDelete(context.flowOrders, event.orderId),
+              rentedVehicles: ({ context, event }) =>
+                event.vehicleId && mapGet(context.rentedVehicles, event.vehicleId) === event.orderId
+                  ? mapDelete(context.rentedVehicles, event.vehicleId)
+                  : context.rentedVehicles,
+            }),
+          },
+          {
+            actions: [
+              assign(({ context, event }) => {
+                const { [event.orderId]: _ended, ...orders } = context.orders;
+                const courierId = Object.keys(context.couriers).find(
+                  (id) => context.couriers[id].activeOrder === event.orderId,
+                );
+                return {
+                  orders,
+                  relay: closeLines(context.relay, event.orderId),
+                  couriers: courierId
+                    ? withCourier(context, courierId, { activeOrder: null, publisher: null })
+                    : context.couriers,
+                };
+              }),
+            ],
+          },
+        ],
+        'rental.request': [
+          { guard: 'repeatedOpenFlowRequest', actions: 'reorder' },
+          { guard: 'repeatedFlowRequest' },
+          { guard: 'vehicleInUse', actions: refuseRental('vehicle_in_use') },
+          {
+            guard: 'rentalServed',
+            actions: assign(({ context, event, spawn }) => {
+              if (event.type !== 'rental.request') return {};
+              const flowSeq = context.flowSeq + 1;
+              const rentalId = `R${flowSeq}`;
+              const ref = spawn('rental', {
+                id: rentalId,
+                systemId: rentalId,
+                input: rentalInput(context.flows as FlowsInput, rentalId, event.request),
+              });
               return {
-                orders,
-                relay: closeLines(context.relay, event.orderId),
-                couriers: courierId
-                  ? withCourier(context, courierId, { activeOrder: null, publisher: null })
-                  : context.couriers,
+                flowSeq,
+                flowOrders: mapSet(context.flowOrders, rentalId, ref as AnyActorRef),
+                requests: mapSet(context.requests, flowRequestKey(event), rentalId),
+                rentedVehicles: mapSet(context.rentedVehicles, event.request.vehicleId, rentalId),
               };
+            }),
+          },
+          { actions: refuseRental('not_served') },
+        ],
+        'rental.upgrade': [{ guard: 'knownRental', actions: 'forwardRental' }, { actions: unknownRental }],
+        'rental.end': [{ guard: 'knownRental', actions: 'forwardRental' }, { actions: unknownRental }],
+        'vehicle.revoked': { guard: 'revocationOfOpenOrder', actions: 'forwardRevocation' },
+        'preorder.place': [
+          { guard: 'repeatedOpenFlowRequest', actions: 'reorder' },
+          { guard: 'repeatedFlowRequest' },
+          {
+            guard: 'preorderRefused',
+            actions: {
+              type: 'send',
+              params: ({ context, event }) => ({
+                to: event.request.customerId,
+                message: {
+                  type: 'preorder.refused',
+                  requestId: event.request.requestId,
+                  reason: preorderRefusal(context, event.request),
+                },
+              }),
+            },
+          },
+          {
+            actions: assign(({ context, event, spawn }) => {
+              if (event.type !== 'preorder.place') return {};
+              const flowSeq = context.flowSeq + 1;
+              const orderId = `P${flowSeq}`;
+              const ref = spawn('preorder', {
+                id: orderId,
+                systemId: orderId,
+                input: preorderInput(context.flows as FlowsInput, orderId, event.request, event.at ?? 0),
+              });
+              return {
+                flowSeq,
+                flowOrders: mapSet(context.flowOrders, orderId, ref as AnyActorRef),
+                requests: mapSet(context.requests, flowRequestKey(event), orderId),
+                busyBeacons: mapSet(context.busyBeacons, event.request.beaconId, orderId),
+              };
+            }),
+          },
+        ],
+        'beacon.bind': { guard: 'withDesks', actions: 'toBeaconDesk' },
+        'beacon.unbind': {
+          guard: 'withDesks',
+          actions: [
+            'toBeaconDesk',
+            assign({
+              busyBeacons: ({ context, event }) =>
+                mapGet(context.busyBeacons, event.beaconId) === event.orderId
+                  ? mapDelete(context.busyBeacons, event.beaconId)
+                  : context.busyBeacons,
             }),
           ],
         },
+        'scanner.report': { guard: 'withDesks', actions: 'toBeaconDesk' },
+        ...Object.fromEntries(
+          CART_MESSAGES.map((type) => [type, { guard: 'withDesks' as const, actions: 'toCartDesk' as const }]),
+        ),
+        'trunk.order': [
+          { guard: 'repeatedOpenFlowRequest', actions: 'reorder' },
+          { guard: 'repeatedFlowRequest' },
+          {
+            guard: 'trunkServed',
+            actions: assign(({ context, event, spawn }) => {
+              if (event.type !== 'trunk.order') return {};
+              const flowSeq = context.flowSeq + 1;
+              const orderId = `T${flowSeq}`;
+              const ref = spawn('trunkOrder', {
+                id: orderId,
+                systemId: orderId,
+                input: trunkOrderInput(context.flows as FlowsInput, orderId, event.request),
+              });
+              return {
+                flowSeq,
+                flowOrders: mapSet(context.flowOrders, orderId, ref as AnyActorRef),
+                requests: mapSet(context.requests, flowRequestKey(event), orderId),
+              };
+            }),
+          },
+          {
+            actions: {
+              type: 'send',
+              params: ({ event }) => ({
+                to: event.request.customerId,
+                message: {
+                  type: 'trunk.rejected',
+                  requestId: event.request.requestId,
+                  reason: 'unknown_store',
+                },
+              }),
+            },
+          },
+        ],
       },
     },
   },

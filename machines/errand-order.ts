@@ -54,6 +54,8 @@ export type OrderToDispatch =
       payout: number;
       commission: number;
       refund: number;
+      /** Names one of several settlements of an order (its idempotency key); absent: the only one. */
+      part?: string;
     }
   | { type: 'listing.add'; listing: ErrandListing }
   | { type: 'listing.remove'; orderId: string }
@@ -71,7 +73,18 @@ export type OrderToDispatch =
       courierId: string | null;
       outcome: OrderOutcome | 'rejected';
       reason: string;
-    };
+      /** A rental frees its car for the next renter. */
+      vehicleId?: string;
+    }
+  /** A preorder binds the car's beacon to itself while it waits, and unbinds it when it ends. */
+  | { type: 'beacon.bind'; orderId: string; beaconId: string; storeId: string }
+  | { type: 'beacon.unbind'; orderId: string; beaconId: string };
+
+/** A counter of a flow's failure or fallback paths (re-routed, held, alarm, refusals…), for metrics. */
+export interface CountParams {
+  readonly flow: Flow;
+  readonly counter: string;
+}
 
 export interface OutboundMessage {
   readonly type: string;
@@ -88,9 +101,12 @@ export interface BroadcastParams {
   readonly message: OutboundMessage;
 }
 
+/** The five flows of the platform; every order belongs to one. */
+export type Flow = 'errand' | 'trunk' | 'robot' | 'rental' | 'preorder';
+
 export interface LifecycleParams {
   readonly orderId: string;
-  readonly flow: 'errand';
+  readonly flow: Flow;
   readonly step: 'created' | 'assigned' | 'pickedUp' | 'delivered' | OrderOutcome | 'rejected';
   readonly courierId: string | null;
   readonly dueBy: number;

@@ -4,6 +4,8 @@
  * milliseconds. The net stamps `at` (delivery time) on every message it delivers.
  */
 
+import type { DigitalKey } from './digital-key.ts';
+
 export interface Point {
   readonly x: number;
   readonly y: number;
@@ -56,12 +58,76 @@ export interface ErrandListing {
 
 type Stamped = { readonly at?: number };
 
+/** Flow 3: a renter asks to use a car of the shared pool for some minutes. */
+export interface RentalRequest {
+  readonly requestId: string;
+  readonly renterId: string;
+  readonly vehicleId: string;
+  readonly minutes: number;
+}
+
+/** Flow 5: goods ordered ahead, picked up from the car at the store's curb, found by its beacon. */
+export interface PreorderRequest {
+  readonly requestId: string;
+  readonly customerId: string;
+  readonly beaconId: string;
+  readonly storeId: string;
+  readonly items: readonly ItemLine[];
+  readonly totalCents: number;
+}
+
+/** A product and how many of it: order items, cart lines, preorder goods. */
+export interface ItemLine {
+  readonly productId: string;
+  readonly qty: number;
+}
+
+/** Flow 1: a purchase delivered into the trunk of the customer's registered car. */
+export interface TrunkRequest {
+  readonly requestId: string;
+  readonly customerId: string;
+  readonly vehicleId: string;
+  readonly storeId: string;
+  readonly items: readonly ItemLine[];
+  readonly goodsCents: number;
+  readonly dueBy: number;
+}
+
+/** What the courier of a trunk delivery gets with the job: the car, its key, the goods. */
+export interface TrunkJob {
+  readonly vehicleId: string;
+  /** The trunk-only, single-use key bound to this courier and window (a `DigitalKey`). */
+  readonly key: DigitalKey;
+  readonly items: readonly ItemLine[];
+  readonly storeId: string;
+}
+
+export type PlacementReason = 'ok' | 'not_parked' | 'not_in_space' | 'outside_area' | 'unknown_vehicle';
+
+/** Where a car is by its last telemetry, and whether it may receive a trunk delivery. */
+export interface Placement {
+  readonly vehicleId: string;
+  readonly ok: boolean;
+  readonly reason: PlacementReason;
+  readonly position: Point | null;
+  readonly parkingSpaceId: string | null;
+  /** The car's revocation counter: keys for it are stamped with this epoch. */
+  readonly epoch: number;
+}
+
 export type CustomerToDispatch = Stamped &
   (
     | { type: 'errand.publish'; request: ErrandRequest }
     | { type: 'errand.cancel'; orderId: string; publisherId: string }
     | { type: 'errand.confirm'; orderId: string; publisherId: string }
     | { type: 'errand.dispute'; orderId: string; publisherId: string; reason: string }
+    | { type: 'trunk.order'; request: TrunkRequest }
+    | { type: 'rental.request'; request: RentalRequest }
+    | { type: 'rental.upgrade'; rentalId: string; renterId: string; licence: string }
+    | { type: 'rental.end'; rentalId: string; renterId: string }
+    | { type: 'preorder.place'; request: PreorderRequest }
+    | { type: 'cart.get'; userId: string; replyTo: string }
+    | { type: 'cart.pay'; userId: string; paymentId: string; replyTo: string }
   );
 
 export type CourierToDispatch = Stamped &
@@ -86,6 +152,10 @@ export type CourierToDispatch = Stamped &
     | { type: 'errand.accept'; orderId: string; courierId: string }
     | { type: 'errand.pickedUp'; orderId: string; courierId: string }
     | { type: 'errand.delivered'; orderId: string; courierId: string }
+    | { type: 'trunk.atCar'; orderId: string; courierId: string }
+    | { type: 'trunk.deposited'; orderId: string; courierId: string }
+    | { type: 'trunk.unlockFailed'; orderId: string; courierId: string; reason: string }
+    | { type: 'trunk.returned'; orderId: string; courierId: string }
   );
 
 export type ChatSend = Stamped & { type: 'chat.send'; fromId: string; toMasked: string; text: string };
@@ -99,7 +169,53 @@ export type DispatchToCustomer = Stamped &
     | { type: 'errand.pickedUp'; orderId: string }
     | { type: 'errand.delivered'; orderId: string }
     | { type: 'errand.closed'; orderId: string; outcome: OrderOutcome; refund: number; reason: string }
+    | { type: 'trunk.accepted'; requestId: string; orderId: string; totalCents: number }
+    | { type: 'trunk.rejected'; requestId: string; reason: string }
+    | { type: 'trunk.delivered'; orderId: string; alarm: boolean }
+    | { type: 'trunk.closed'; orderId: string; outcome: OrderOutcome; refund: number; reason: string }
+    | { type: 'trunk.alarm'; orderId: string; vehicleId: string }
+    | {
+        type: 'rental.granted';
+        requestId: string;
+        rentalId: string;
+        vehicleId: string;
+        key: DigitalKey;
+        position: Point;
+      }
+    | { type: 'rental.refused'; requestId: string; reason: string }
+    | { type: 'rental.upgraded'; rentalId: string; key: DigitalKey }
+    | { type: 'rental.upgradeRefused'; rentalId: string; reason: string }
+    | { type: 'rental.closed'; rentalId: string; chargedCents: number; reason: string }
+    | { type: 'preorder.confirmed'; requestId: string; orderId: string }
+    | { type: 'preorder.refused'; requestId: string; reason: string }
+    | { type: 'preorder.done'; orderId: string }
+    | { type: 'preorder.closed'; orderId: string; outcome: OrderOutcome; refund: number; reason: string }
+    | CartAnswer
   );
+
+/** What cars, robots and stores tell dispatch in the other flows. */
+export type DeviceToDispatch = Stamped &
+  (
+    | { type: 'vehicle.revoked'; vehicleId: string; keyId: string }
+    | { type: 'cart.take'; robotId: string; userId: string; productId: string }
+    | { type: 'cart.putBack'; robotId: string; userId: string; productId: string }
+    | { type: 'cart.sessionEnded'; robotId: string; userId: string }
+    | { type: 'scanner.report'; storeId: string; eid: string; heardAt: number }
+    | { type: 'preorder.handedOver'; orderId: string; storeId: string }
+    | { type: 'store.preorderRefused'; orderId: string; storeId: string; reason: string }
+  );
+
+/** Dispatch's answers about a robot cart, to the terminal that asked (robot or phone). */
+export type CartAnswer =
+  | { type: 'cart.list'; userId: string; lines: readonly ItemLine[]; totalCents: number }
+  | {
+      type: 'cart.paid';
+      userId: string;
+      paymentId: string;
+      lines: readonly ItemLine[];
+      totalCents: number;
+    }
+  | { type: 'cart.payRefused'; userId: string; paymentId: string; reason: string };
 
 export type DispatchToCourier = Stamped &
   (
@@ -112,8 +228,13 @@ export type DispatchToCourier = Stamped &
         reason?: string;
         listing?: ErrandListing;
         publisherMasked?: string;
+        trunk?: TrunkJob;
       }
     | { type: 'errand.cancelled'; orderId: string; reason: string }
+    | { type: 'trunk.unlock'; orderId: string }
+    | { type: 'trunk.reroute'; orderId: string; position: Point }
+    | { type: 'trunk.hold'; orderId: string }
+    | { type: 'trunk.return'; orderId: string; position: Point }
   );
 
 export type ChatDelivery = Stamped &
@@ -122,7 +243,22 @@ export type ChatDelivery = Stamped &
     | { type: 'chat.rejected'; toMasked: string; reason: 'number_expired' | 'not_a_party' }
   );
 
-export type CourierToStore = Stamped & { type: 'store.collect'; orderId: string; courierId: string };
+export type CourierToStore = Stamped &
+  (
+    | { type: 'store.collect'; orderId: string; courierId: string }
+    /** A trunk delivery that could not be made: the goods go back on the shelf. */
+    | { type: 'store.return'; orderId: string; courierId: string }
+  );
+
+/** What a car answers the phone or terminal that presented a digital key. */
+export type VehicleToHolder = Stamped & {
+  type: 'key.result';
+  requestId: string;
+  vehicleId: string;
+  action: string;
+  ok: boolean;
+  reason?: string;
+};
 export type StoreToCourier = Stamped &
   (
     | { type: 'store.handover'; orderId: string; storeId: string }
@@ -135,6 +271,13 @@ export type PortAnswer = Stamped &
   (
     | { type: 'route.quote'; orderId: string; distance: number | null; duration: number | null }
     | { type: 'couriers.found'; orderId: string; courierIds: readonly string[] }
+    | { type: 'placement.checked'; orderId: string; placement: Placement }
+    | {
+        type: 'lock.checked';
+        orderId: string;
+        vehicleId: string;
+        trunk: 'closed' | 'open' | 'latching' | 'alarm';
+      }
   );
 
 /** Events the world injects: demand, shifts, arrivals, opening hours. */

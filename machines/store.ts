@@ -1,7 +1,10 @@
 import { assign, enqueueActions, raise, setup } from 'xstate';
 import type { SendParams } from './errand-order.ts';
-import { emptyMap, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
-import type { CourierToStore, Point } from './protocol.ts';
+import { emptyMap, mapDelete, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
+import { type CourierToStore, DISPATCH, type ItemLine, type Point } from './protocol.ts';
+
+/** The scanner reports an advertisement it heard once: these many recent ids are remembered. */
+const RECENT_EIDS = 32;
 
 export interface StoreInput {
   readonly id: string;
@@ -17,13 +20,39 @@ export interface StoreContext extends StoreInput {
   handedOver: number;
   /** Every order ever handed over here, so a repeated collect never hands the goods over twice. */
   handedOverIds: PersistentMap<true>;
+  /** Trunk deliveries whose goods came back (the car could not be served). */
+  returned: number;
+  /** Preorders prepared here and waiting for their car. */
+  preorders: PersistentMap<true>;
+  /** Ids the curb scanner reported lately (a car at the curb is heard again and again). */
+  recentEids: readonly string[];
 }
 
 export type StoreEvent =
   | CourierToStore
   | { type: 'preparation.done'; orderId: string }
   | { type: 'store.open' }
-  | { type: 'store.close' };
+  | { type: 'store.close' }
+  | { type: 'store.preorder'; orderId: string; items: readonly ItemLine[] }
+  | { type: 'store.preorderCancelled'; orderId: string }
+  | { type: 'store.handoverPreorder'; orderId: string; beaconId: string }
+  /** The curb scanner heard a beacon (above its signal threshold), on the store's clock (sim ms). */
+  | { type: 'scanner.heard'; eid: string; rssi: number; heardAt: number };
+
+function refusePreorder(reason: string) {
+  return {
+    type: 'send' as const,
+    params: ({ context, event }: { context: StoreContext; event: StoreEvent }): SendParams => ({
+      to: DISPATCH,
+      message: {
+        type: 'store.preorderRefused',
+        orderId: (event as { orderId: string }).orderId,
+        storeId: context.id,
+        reason,
+      },
+    }),
+  };
+}
 
 /** A repeated collect (a duplicated or retried message) after the handover: say so, hand nothing. */
 const answerHandedOver = {
@@ -47,6 +76,8 @@ export const storeMachine = setup({
   },
   actions: {
     send: (_, _params: SendParams) => {},
+    /** The goods of a preorder went into a car (for the single-handover invariant). */
+    handedToCar: (_, _params: { orderId: string; storeId: string }) => {},
   },
   guards: {
     openAtStart: ({ context }) => context.openAtStart,
@@ -56,7 +87,11 @@ export const storeMachine = setup({
       event.type === 'store.collect' &&
       (event.orderId in context.preparing || event.orderId in context.waitingForOpening),
     alreadyHandedOver: ({ context, event }) =>
-      event.type === 'store.collect' && mapHas(context.handedOverIds, event.orderId),
+      (event.type === 'store.collect' || event.type === 'store.handoverPreorder') &&
+      mapHas(context.handedOverIds, event.orderId),
+    preorderHere: ({ context, event }) =>
+      event.type === 'store.handoverPreorder' && mapHas(context.preorders, event.orderId),
+    heardLately: ({ context, event }) => event.type === 'scanner.heard' && context.recentEids.includes(event.eid),
   },
   delays: {
     /** Preparation time, provided by the world from the scenario's distribution. */
@@ -70,6 +105,9 @@ export const storeMachine = setup({
     waitingForOpening: {},
     handedOver: 0,
     handedOverIds: emptyMap(),
+    returned: 0,
+    preorders: emptyMap(),
+    recentEids: [],
   }),
   initial: 'starting',
   states: {
@@ -94,6 +132,31 @@ export const storeMachine = setup({
           },
         ],
         'store.close': { target: 'closed' },
+        'store.handoverPreorder': [
+          { guard: 'alreadyHandedOver', actions: refusePreorder('already_handed_over') },
+          {
+            guard: 'preorderHere',
+            actions: [
+              assign(({ context, event }) => ({
+                preorders: mapDelete(context.preorders, (event as { orderId: string }).orderId),
+                handedOverIds: mapSet(context.handedOverIds, (event as { orderId: string }).orderId, true as const),
+                handedOver: context.handedOver + 1,
+              })),
+              {
+                type: 'handedToCar',
+                params: ({ context, event }) => ({ orderId: event.orderId, storeId: context.id }),
+              },
+              {
+                type: 'send',
+                params: ({ context, event }) => ({
+                  to: DISPATCH,
+                  message: { type: 'preorder.handedOver', orderId: event.orderId, storeId: context.id },
+                }),
+              },
+            ],
+          },
+          { actions: refusePreorder('unknown_preorder') },
+        ],
       },
     },
     closed: {
@@ -119,6 +182,7 @@ export const storeMachine = setup({
             ],
           },
         ],
+        'store.handoverPreorder': { actions: refusePreorder('closed') },
         'store.open': {
           target: 'open',
           actions: enqueueActions(({ context, enqueue }) => {
@@ -135,6 +199,30 @@ export const storeMachine = setup({
     },
   },
   on: {
+    'store.return': { actions: assign({ returned: ({ context }) => context.returned + 1 }) },
+    'store.preorder': {
+      actions: assign({ preorders: ({ context, event }) => mapSet(context.preorders, event.orderId, true as const) }),
+    },
+    'store.preorderCancelled': {
+      actions: assign({ preorders: ({ context, event }) => mapDelete(context.preorders, event.orderId) }),
+    },
+    'scanner.heard': [
+      { guard: 'heardLately' },
+      {
+        actions: [
+          assign({
+            recentEids: ({ context, event }) => [...context.recentEids.slice(-(RECENT_EIDS - 1)), event.eid],
+          }),
+          {
+            type: 'send',
+            params: ({ context, event }) => ({
+              to: DISPATCH,
+              message: { type: 'scanner.report', storeId: context.id, eid: event.eid, heardAt: event.heardAt },
+            }),
+          },
+        ],
+      },
+    ],
     'preparation.done': {
       guard: 'isPreparing',
       actions: [

@@ -2,6 +2,7 @@ import {
   BoxGeometry,
   type BufferGeometry,
   type Camera,
+  CircleGeometry,
   Color,
   ConeGeometry,
   CylinderGeometry,
@@ -14,7 +15,7 @@ import {
   Quaternion,
   Raycaster,
   SphereGeometry,
-  Vector2,
+  type Vector2,
   Vector3,
 } from 'three';
 import { type ActorShape, type ShapeName, shapeFor } from './actor-shapes.ts';
@@ -24,7 +25,7 @@ import type { DrawnPosition, TwinState } from './twin-state.ts';
 function geometryOf(shape: ShapeName): BufferGeometry {
   switch (shape) {
     case 'cone':
-      return new ConeGeometry(0.45, 1, 10).rotateZ(-Math.PI / 2);
+      return new ConeGeometry(0.45, 1, 8).rotateZ(-Math.PI / 2);
     case 'octahedron':
       return new OctahedronGeometry(0.5);
     case 'box':
@@ -32,11 +33,12 @@ function geometryOf(shape: ShapeName): BufferGeometry {
     case 'slab':
       return new BoxGeometry(1, 0.4, 0.6);
     case 'cylinder':
-      return new CylinderGeometry(0.4, 0.4, 1, 12);
+      return new CylinderGeometry(0.4, 0.4, 1, 10);
     case 'disc':
-      return new CylinderGeometry(0.5, 0.5, 0.2, 12);
+      // A flat marker facing up: eight triangles for the most numerous kind (customers at home).
+      return new CircleGeometry(0.5, 8).rotateX(-Math.PI / 2);
     case 'sphere':
-      return new SphereGeometry(0.5, 12, 8);
+      return new SphereGeometry(0.5, 10, 6);
     case 'car':
       return new BoxGeometry(1, 0.45, 0.5);
   }
@@ -69,7 +71,8 @@ export class ActorLayer {
       const c = state.roster.classOf[i];
       const mesh = this.meshes[c];
       if (!mesh) continue;
-      mesh.setColorAt(state.instanceOf[i], this.color.setHex(stateColor(state.stateOf(i))));
+      const kind = state.roster.classes[c].kind;
+      mesh.setColorAt(state.instanceOf[i], this.color.setHex(stateColor(state.stateOf(i), kind)));
       if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
     }
     state.dirtyColors.clear();

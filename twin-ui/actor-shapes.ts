@@ -15,8 +15,8 @@ export interface ActorShape {
 
 const BY_KIND: Record<string, ActorShape> = {
   courier: { shape: 'cone', size: 6, lift: 0.6 },
-  store: { shape: 'box', size: 14, lift: 0.5 },
-  customer: { shape: 'disc', size: 5, lift: 0.1 },
+  store: { shape: 'box', size: 10, lift: 0.5 },
+  customer: { shape: 'disc', size: 4, lift: 0.1 },
   vehicle: { shape: 'car', size: 7, lift: 0.3 },
   robot: { shape: 'cylinder', size: 6, lift: 0.5 },
   beacon: { shape: 'sphere', size: 4, lift: 1.2 },

@@ -28,7 +28,7 @@ export class CameraRig {
     const cy = (bbox.minY + bbox.maxY) / 2;
     const span = Math.max(bbox.maxX - bbox.minX, bbox.maxY - bbox.minY);
     this.controls.target.set(cx, 0, -cy);
-    this.camera.position.set(cx, span * 0.55, -cy + span * 0.45);
+    this.camera.position.set(cx, span * 0.75, -cy + span * 0.6);
     this.controls.update();
   }
 
@@ -54,7 +54,7 @@ export class CameraRig {
   /** Marker size multiplier: markers keep a readable size on screen as the camera pulls back. */
   zoomFactor(): number {
     const d = this.camera.position.distanceTo(this.controls.target);
-    return Math.min(40, Math.max(1, d / 350));
+    return Math.min(24, Math.max(1, d / 700));
   }
 
   resize(width: number, height: number): void {

@@ -50,7 +50,8 @@ export function decodeCity(buffer: ArrayBuffer): CityData {
   if (buffer.byteLength < CITY_HEADER_BYTES || header.getUint32(0, true) !== CITY_MAGIC)
     throw new Error('not a citytwin city geometry buffer');
   const version = header.getUint32(4, true);
-  if (version !== WIRE_VERSION) throw new Error(`city geometry version ${version}, viewer expects ${WIRE_VERSION}`);
+  if (version !== WIRE_VERSION)
+    throw new Error(`city geometry version ${version}, viewer expects ${WIRE_VERSION}`);
   const r = new SectionReader(buffer);
   const roads = r.floats(r.count() * 4);
   const paths = r.floats(r.count() * 4);

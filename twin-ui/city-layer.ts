@@ -19,9 +19,8 @@ import {
   Vector3,
 } from 'three';
 import type { CityData } from './city-decoder.ts';
+import { AREA_COLORS } from './state-colors.ts';
 
-/** Colours of the coverage areas, in the scenario's order. */
-export const AREA_COLORS = [0x38bdf8, 0xf472b6, 0xa3e635, 0xfbbf24, 0xc084fc, 0x2dd4bf];
 const DEFAULT_BUILDING_HEIGHT = 10;
 
 /** Sim metres (x east, y north) → scene (x, up, z south). */
@@ -41,13 +40,14 @@ function segmentsGeometry(coords: Float32Array, height: number): BufferGeometry 
 /**
  * Buildings as one merged mesh: a wall quad per footprint edge, shaded by its facing (baked into
  * vertex colours, so no lights and the cheapest shader), and a roof triangulated with earcut.
- * One draw call for every building of the city.
+ * One draw call for every building of the city. Without walls (software rendering, where every
+ * triangle costs CPU) the roofs alone still show the city's blocks at their height.
  */
-function buildingsGeometry(city: CityData): BufferGeometry {
+export function buildingsGeometry(city: CityData, walls = true): BufferGeometry {
   const { buildingStart: start, buildingVertices: v, buildingHeight: heights } = city;
   const count = heights.length;
   let wallVerts = 0;
-  for (let b = 0; b < count; b++) wallVerts += (start[b + 1] - start[b]) * 4;
+  if (walls) for (let b = 0; b < count; b++) wallVerts += (start[b + 1] - start[b]) * 4;
   const roofVerts = start[count] ?? 0;
   const positions = new Float32Array((wallVerts + roofVerts) * 3);
   const colors = new Uint8Array((wallVerts + roofVerts) * 3);
@@ -69,7 +69,7 @@ function buildingsGeometry(city: CityData): BufferGeometry {
     const last = start[b + 1];
     const n = last - first;
     if (n < 3) continue;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; walls && j < n; j++) {
       const a = first + j;
       const c = first + ((j + 1) % n);
       const dx = v[2 * c] - v[2 * a];
@@ -77,7 +77,7 @@ function buildingsGeometry(city: CityData): BufferGeometry {
       const len = Math.hypot(dx, dy) || 1;
       // Light from the south-west: walls facing it are brighter.
       const facing = (dy / len) * -0.6 + (-dx / len) * -0.8;
-      const shade = 120 + 60 * facing;
+      const shade = 92 + 40 * facing;
       const i0 = put(v[2 * a], v[2 * a + 1], 0, shade * 0.7);
       const i1 = put(v[2 * c], v[2 * c + 1], 0, shade * 0.7);
       const i2 = put(v[2 * c], v[2 * c + 1], h, shade);
@@ -88,7 +88,7 @@ function buildingsGeometry(city: CityData): BufferGeometry {
     const roofBase = at;
     for (let j = 0; j < n; j++) {
       contour.push(new Vector2(v[2 * (first + j)], v[2 * (first + j) + 1]));
-      put(v[2 * (first + j)], v[2 * (first + j) + 1], h, 205);
+      put(v[2 * (first + j)], v[2 * (first + j) + 1], h, 150);
     }
     for (const [p, q, r] of ShapeUtils.triangulateShape(contour, []))
       indices.push(roofBase + p, roofBase + q, roofBase + r);
@@ -123,6 +123,23 @@ function areaLayer(city: CityData): Group {
   return group;
 }
 
+/** Where the action is: the coverage areas' extent (the OSM extract reaches far beyond them). */
+export function focusExtent(city: CityData): CityData['bbox'] {
+  const v = city.areaVertices;
+  if (v.length < 4) return city.bbox;
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < v.length; k += 2) {
+    minX = Math.min(minX, v[k]);
+    maxX = Math.max(maxX, v[k]);
+    minY = Math.min(minY, v[k + 1]);
+    maxY = Math.max(maxY, v[k + 1]);
+  }
+  return { minX, minY, maxX, maxY };
+}
+
 /** The static city, split into layers the overlay toggles switch on and off. */
 export interface CityLayers {
   readonly root: Group;
@@ -134,19 +151,26 @@ export interface CityLayers {
   readonly areas: Group;
 }
 
-export function buildCityLayers(city: CityData): CityLayers {
+/** `walls: false` draws roofs only (for software renderers). */
+export function buildCityLayers(city: CityData, options: { walls: boolean } = { walls: true }): CityLayers {
   const { minX, minY, maxX, maxY } = city.bbox;
   const w = maxX - minX;
   const h = maxY - minY;
   const ground = new Mesh(new PlaneGeometry(w * 1.6, h * 1.6), new MeshBasicMaterial({ color: 0x0d1626 }));
   ground.rotation.x = -Math.PI / 2;
   ground.position.set((minX + maxX) / 2, -0.5, -(minY + maxY) / 2);
-  const roads = new LineSegments(segmentsGeometry(city.roads, 0.6), new LineBasicMaterial({ color: 0x8da2bf }));
+  const roads = new LineSegments(
+    segmentsGeometry(city.roads, 0.6),
+    new LineBasicMaterial({ color: 0x8da2bf }),
+  );
   const paths = new LineSegments(
     segmentsGeometry(city.paths, 0.4),
     new LineBasicMaterial({ color: 0x3b4b63, transparent: true, opacity: 0.8 }),
   );
-  const buildings = new Mesh(buildingsGeometry(city), new MeshBasicMaterial({ vertexColors: true }));
+  const buildings = new Mesh(
+    buildingsGeometry(city, options.walls),
+    new MeshBasicMaterial({ vertexColors: true }),
+  );
   const parkingXY = new Float32Array((city.parking.length / 3) * 2);
   for (let k = 0; k < parkingXY.length / 2; k++) {
     parkingXY[2 * k] = city.parking[3 * k];

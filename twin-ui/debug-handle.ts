@@ -31,6 +31,8 @@ export interface CitytwinHandle {
   screenPosition(id: string): { x: number; y: number } | null;
   control(action: ControlAction): Promise<ControlReply>;
   rawControl(message: unknown): Promise<ControlReply>;
+  /** Page-load milestones in ms since navigation: cityFetched, cityBuilt, firstRender, firstFrameDrawn. */
+  readonly timings: Readonly<Record<string, number>>;
   /** Mean wall ms per rendered frame over the next `frames` animation frames. */
   measureFrames(frames: number): Promise<number>;
 }
@@ -40,6 +42,7 @@ export interface HandleDeps {
   client: TwinClient;
   renders: () => number;
   cityLoaded: () => boolean;
+  timings: Record<string, number>;
   select: (id: string | null) => Promise<Inspection | null>;
   follow: (id: string | null) => void;
   screenPosition: (index: number) => { x: number; y: number } | null;
@@ -83,8 +86,11 @@ export function installHandle(deps: HandleDeps): CitytwinHandle {
       return deps.cityLoaded() && state.roster.ids.length > 0 && state.frames > 0 && deps.renders() > 0;
     },
     errors: client.errors,
+    timings: deps.timings,
     ids(kind) {
-      return state.roster.ids.filter((_, i) => kind === undefined || state.roster.classes[state.roster.classOf[i]].kind === kind);
+      return state.roster.ids.filter(
+        (_, i) => kind === undefined || state.roster.classes[state.roster.classOf[i]].kind === kind,
+      );
     },
     select: deps.select,
     follow: deps.follow,

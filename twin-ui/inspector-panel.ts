@@ -1,4 +1,4 @@
-import type { Inspection } from '../sim/twin/wire.ts';
+import type { Inspection, RecentEvent } from '../sim/twin/wire.ts';
 import { formatClock } from './sim-time.ts';
 
 function el<T extends HTMLElement>(id: string): T {
@@ -12,6 +12,21 @@ function text(tag: string, content: string, className?: string): HTMLElement {
   node.textContent = content;
   if (className) node.className = className;
   return node;
+}
+
+/** Folds runs of the same line (a courier reporting its position every two minutes) into one with a count. */
+export function collapseRepeats(events: readonly RecentEvent[]): { event: RecentEvent; times: number }[] {
+  const out: { event: RecentEvent; times: number }[] = [];
+  for (const event of events) {
+    const last = out[out.length - 1];
+    if (last && last.event.text === event.text) {
+      last.event = event;
+      last.times++;
+    } else {
+      out.push({ event, times: 1 });
+    }
+  }
+  return out;
 }
 
 /**
@@ -32,9 +47,12 @@ export class InspectorPanel {
   show(inspection: Inspection | null, following: boolean): void {
     this.root.hidden = inspection === null;
     if (!inspection) return;
-    this.kind.textContent = inspection.variant ? `${inspection.kind} · ${inspection.variant}` : inspection.kind;
+    this.kind.textContent = inspection.variant
+      ? `${inspection.kind} · ${inspection.variant}`
+      : inspection.kind;
     this.id.textContent = inspection.id;
-    this.state.textContent = inspection.status === 'active' ? inspection.state : `${inspection.state} (${inspection.status})`;
+    this.state.textContent =
+      inspection.status === 'active' ? inspection.state : `${inspection.state} (${inspection.status})`;
     this.follow.disabled = inspection.position === null;
     this.follow.classList.toggle('on', following);
     this.context.replaceChildren(
@@ -45,11 +63,17 @@ export class InspectorPanel {
       }),
     );
     this.recent.replaceChildren(
-      ...[...inspection.recent].reverse().map((e) => {
-        const li = document.createElement('li');
-        li.append(text('span', formatClock(e.t), 't'), text('span', e.text, e.kind === 'state' ? 'state' : ''));
-        return li;
-      }),
+      ...collapseRepeats(inspection.recent)
+        .reverse()
+        .map(({ event: e, times }) => {
+          const li = document.createElement('li');
+          const label = times > 1 ? `${e.text} ×${times}` : e.text;
+          li.append(
+            text('span', formatClock(e.t), 't'),
+            text('span', label, e.kind === 'state' ? 'state' : ''),
+          );
+          return li;
+        }),
     );
   }
 }

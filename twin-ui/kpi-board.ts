@@ -1,6 +1,6 @@
 import type { KpiSnapshot } from '../sim/twin/wire.ts';
-import { shapeIcon, type ShapeName } from './actor-shapes.ts';
-import { cssColor, stateColor, topLevel } from './state-colors.ts';
+import { type ShapeName, shapeIcon } from './actor-shapes.ts';
+import { AREA_COLORS, cssColor, stateColor, topLevel } from './state-colors.ts';
 import type { TwinState } from './twin-state.ts';
 
 function el<T extends HTMLElement>(id: string): T {
@@ -9,7 +9,7 @@ function el<T extends HTMLElement>(id: string): T {
   return node as T;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -22,7 +22,7 @@ export function kpiHtml(k: KpiSnapshot): string {
   const rows = Object.entries(k.byFlow)
     .map(
       ([flow, c]) =>
-        `<tr><td>${escape(flow)}</td><td class="n">${c.created}</td><td class="n">${c.completed}</td><td class="n">${c.cancelled}</td><td class="n">${c.open}</td></tr>`,
+        `<tr><td>${escapeHtml(flow)}</td><td class="n">${c.created}</td><td class="n">${c.completed}</td><td class="n">${c.cancelled}</td><td class="n">${c.open}</td></tr>`,
     )
     .join('');
   return `<div class="kpi-big">
@@ -71,20 +71,27 @@ export class KpiBoard {
       this.kpis.innerHTML = kpiHtml(k);
     }
     const s = this.state;
-    this.legend.innerHTML = s.roster.classes
+    const areas = (s.hello?.areas ?? [])
+      .map(
+        (a, i) =>
+          `<div class="legend-state"><i style="background:${cssColor(AREA_COLORS[i % AREA_COLORS.length])}"></i>${escapeHtml(a.name)}</div>`,
+      )
+      .join('');
+    this.legend.innerHTML = `${areas ? `<div class="legend-class"><b>coverage areas</b></div>${areas}` : ''}${s.roster.classes
       .map((c, ci) => {
         const counts = new Map<string, number>();
-        for (const [name, n] of s.stateCounts(ci)) counts.set(topLevel(name), (counts.get(topLevel(name)) ?? 0) + n);
+        for (const [name, n] of s.stateCounts(ci))
+          counts.set(topLevel(name), (counts.get(topLevel(name)) ?? 0) + n);
         const states = [...counts]
           .sort((a, b) => b[1] - a[1])
           .map(
             ([name, n]) =>
-              `<div class="legend-state"><i style="background:${cssColor(stateColor(name))}"></i>${escape(name)}<span class="count">${n}</span></div>`,
+              `<div class="legend-state"><i style="background:${cssColor(stateColor(name, c.kind))}"></i>${escapeHtml(name)}<span class="count">${n}</span></div>`,
           )
           .join('');
         const icon = shapes[ci] ? shapeIcon(shapes[ci].shape, '#cbd5e1') : '';
-        return `<div class="legend-class" data-class="${escape(c.key)}">${icon}<b>${escape(c.key)}</b><span class="count">${s.members[ci].length}</span></div>${states}`;
+        return `<div class="legend-class" data-class="${escapeHtml(c.key)}">${icon}<b>${escapeHtml(c.key)}</b><span class="count">${s.members[ci].length}</span></div>${states}`;
       })
-      .join('');
+      .join('')}`;
   }
 }

@@ -4,8 +4,8 @@ import {
   DataTexture,
   DoubleSide,
   Group,
-  LinearFilter,
   Line,
+  LinearFilter,
   LineBasicMaterial,
   Mesh,
   MeshBasicMaterial,
@@ -55,7 +55,12 @@ export class OverlayLayer {
     this.width = Math.max(1, Math.ceil(w / cell));
     this.height = Math.max(1, Math.ceil(h / cell));
     this.cells = new Float32Array(this.width * this.height);
-    this.texture = new DataTexture(new Uint8Array(this.width * this.height * 4), this.width, this.height, RGBAFormat);
+    this.texture = new DataTexture(
+      new Uint8Array(this.width * this.height * 4),
+      this.width,
+      this.height,
+      RGBAFormat,
+    );
     this.texture.magFilter = LinearFilter;
     this.texture.minFilter = LinearFilter;
     this.heatmap = new Mesh(
@@ -87,7 +92,10 @@ export class OverlayLayer {
   updateHeat(points: Float32Array, version: number): void {
     if (version === this.heatVersion) return;
     this.heatVersion = version;
-    const { width, height, cells, bbox } = this;
+    const cells = this.cells;
+    const width = this.width;
+    const height = this.height;
+    const bbox = this.bbox;
     cells.fill(0);
     const cell = (bbox.maxX - bbox.minX) / width;
     const reach = Math.ceil((SIGMA * 3) / cell);

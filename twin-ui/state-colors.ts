@@ -35,10 +35,26 @@ const MEANING: Record<string, number> = {
   failed: 0xef4444,
 };
 
+/** Kind-specific exceptions: an idle customer is the background of the city, not news. */
+const KIND_MEANING: Record<string, number> = {
+  'customer.idle': 0x526079,
+};
+
 const PALETTE = [0x22d3ee, 0xa3e635, 0xc084fc, 0xf472b6, 0x2dd4bf, 0xfbbf24, 0x818cf8, 0xfda4af];
 
-/** The top-level state of a full state string: `working(job.toPickup|…)` → `working`. */
+/**
+ * The state that names an actor's condition: the top-level state (`working(job.toPickup|…)` →
+ * `working`), or for a machine whose top level is parallel regions, the first region's state
+ * (`motion.parked|doors.locked|…` → `parked`).
+ */
 export function topLevel(state: string): string {
+  const bar = state.indexOf('|');
+  const paren = state.indexOf('(');
+  if (bar >= 0 && (paren < 0 || bar < paren)) {
+    const first = state.slice(0, bar);
+    const dot = first.indexOf('.');
+    return dot < 0 ? first : topLevel(first.slice(dot + 1));
+  }
   const cut = state.search(/[.(|]/);
   return cut < 0 ? state : state.slice(0, cut);
 }
@@ -49,12 +65,15 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** 0xRRGGBB for a state string. */
-export function stateColor(state: string): number {
+/** 0xRRGGBB for a state string of an actor of `kind`. */
+export function stateColor(state: string, kind = ''): number {
   const top = topLevel(state);
-  return MEANING[top] ?? PALETTE[hash(top) % PALETTE.length];
+  return KIND_MEANING[`${kind}.${top}`] ?? MEANING[top] ?? PALETTE[hash(top) % PALETTE.length];
 }
 
 export function cssColor(color: number): string {
   return `#${color.toString(16).padStart(6, '0')}`;
 }
+
+/** Colours of the coverage areas, in the scenario's order (map outlines and legend). */
+export const AREA_COLORS = [0x38bdf8, 0xf472b6, 0xa3e635, 0xfbbf24, 0xc084fc, 0x2dd4bf];

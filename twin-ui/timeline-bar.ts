@@ -9,6 +9,11 @@ function el<T extends HTMLElement>(id: string): T {
   return node as T;
 }
 
+const PLAY_ICON =
+  '<svg width="12" height="12" viewBox="0 0 12 12" fill="currentColor"><polygon points="2,1 11,6 2,11"/></svg>';
+const PAUSE_ICON =
+  '<svg width="12" height="12" viewBox="0 0 12 12" fill="currentColor"><rect x="2" y="1" width="3" height="10"/><rect x="7" y="1" width="3" height="10"/></svg>';
+
 /** Slider position (0..4) ↔ speed (1×..10 000×), logarithmic so every decade gets the same travel. */
 export function speedFromSlider(v: number): number {
   const raw = 10 ** v;
@@ -33,6 +38,7 @@ export class TimelineBar {
   private readonly seekTime = el<HTMLInputElement>('seek-time');
   private readonly seekGo = el<HTMLButtonElement>('seek-go');
   private readonly note = el<HTMLSpanElement>('control-note');
+  private readonly reload = el<HTMLButtonElement>('reload');
   private readonly token = el<HTMLInputElement>('token');
   private readonly clock = el<HTMLDivElement>('sim-clock');
   private readonly status = el<HTMLDivElement>('run-status');
@@ -45,6 +51,10 @@ export class TimelineBar {
     private readonly toast: (message: string) => void,
   ) {
     this.token.value = client.token ?? '';
+    this.token.form?.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.token.dispatchEvent(new Event('change'));
+    });
     this.token.addEventListener('change', () => {
       client.token = this.token.value.trim() || null;
       if (client.token) sessionStorage.setItem('citytwin.token', client.token);
@@ -64,7 +74,10 @@ export class TimelineBar {
     });
     this.seek.addEventListener('change', () => {
       this.dragging = false;
-      void this.send({ action: 'seek', time: dayOf(state.simTime) * 86_400_000 + Number(this.seek.value) * 1000 });
+      void this.send({
+        action: 'seek',
+        time: dayOf(state.simTime) * 86_400_000 + Number(this.seek.value) * 1000,
+      });
     });
     const typedSeek = () => {
       const t = parseClock(this.seekTime.value, dayOf(state.simTime));
@@ -72,6 +85,13 @@ export class TimelineBar {
       else void this.send({ action: 'seek', time: t });
     };
     this.seekGo.addEventListener('click', typedSeek);
+    this.reload.addEventListener('click', () => {
+      const answer = window.prompt('Reload the scenario file and restart. Seed (empty: the scenario’s):', '');
+      if (answer === null) return;
+      const seed = answer.trim() === '' ? undefined : Number(answer);
+      if (seed !== undefined && !Number.isInteger(seed)) this.toast('reload: the seed must be an integer');
+      else void this.send(seed === undefined ? { action: 'reload' } : { action: 'reload', seed });
+    });
     this.seekTime.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') typedSeek();
     });
@@ -89,10 +109,12 @@ export class TimelineBar {
     const c = s.clock;
     this.clock.textContent = formatClock(s.simTime);
     const canControl = this.client.token !== null;
-    for (const node of [this.play, this.speed, this.seek, this.seekTime, this.seekGo]) node.disabled = !canControl;
+    for (const node of [this.play, this.speed, this.seek, this.seekTime, this.seekGo])
+      node.disabled = !canControl;
     this.note.textContent = canControl ? '' : 'view only — add ?token=… to control';
     if (!c) return;
-    this.play.textContent = c.paused ? '▶' : '⏸';
+    this.play.innerHTML = c.paused ? PLAY_ICON : PAUSE_ICON;
+    this.play.title = c.paused ? 'Play (space)' : 'Pause (space)';
     this.play.classList.toggle('on', c.paused);
     if (!this.speedDragging) {
       this.speed.value = String(sliderFromSpeed(c.speed));
@@ -100,8 +122,12 @@ export class TimelineBar {
     }
     if (!this.dragging) this.seek.value = String(Math.floor((s.simTime % 86_400_000) / 1000));
     let status: string;
-    if (c.seeking) {
-      const done = c.seeking.target > 0 ? Math.min(100, Math.floor((c.seeking.at / c.seeking.target) * 100)) : 100;
+    this.status.classList.toggle('failed', c.failure !== null);
+    if (c.failure) {
+      status = c.failure;
+    } else if (c.seeking) {
+      const done =
+        c.seeking.target > 0 ? Math.min(100, Math.floor((c.seeking.at / c.seeking.target) * 100)) : 100;
       status = `re-running to ${formatClock(c.seeking.target)} · ${done} %`;
     } else if (c.paused) {
       status = 'paused';

@@ -27,10 +27,7 @@ export class TwinClient {
   connected = false;
   private readonly errorListeners: ((e: TwinError) => void)[] = [];
 
-  constructor(
-    private readonly state: TwinState,
-    token: string | null,
-  ) {
+  constructor(state: TwinState, token: string | null) {
     this.token = token;
     this.socket = io({ transports: ['websocket'] });
     const s = this.socket;
@@ -42,8 +39,16 @@ export class TwinClient {
     });
     s.on('hello', (hello) => {
       if (hello.version !== WIRE_VERSION) {
-        this.report({ code: 'invalid', about: 'hello', message: `server speaks wire v${hello.version}, viewer v${WIRE_VERSION}: reload the page` });
+        this.report({
+          code: 'invalid',
+          about: 'hello',
+          message: `server speaks wire v${hello.version}, viewer v${WIRE_VERSION}: reload the page`,
+        });
       }
+      // A reload that changed the city or its areas: the static geometry is stale, start over.
+      const before = state.hello;
+      if (before && JSON.stringify([before.bbox, before.areas]) !== JSON.stringify([hello.bbox, hello.areas]))
+        location.reload();
       state.applyHello(hello);
     });
     s.on('roster', (roster) => state.applyRoster(roster));
@@ -55,7 +60,11 @@ export class TwinClient {
       }
     });
     s.on('states', (changes) => state.applyStates(changes));
-    s.on('clock', (clock) => state.applyClock(clock));
+    s.on('clock', (clock) => {
+      if (clock.failure && clock.failure !== state.clock?.failure)
+        this.report({ code: 'failed', about: 'run', message: clock.failure });
+      state.applyClock(clock);
+    });
     s.on('kpis', (kpis) => state.applyKpis(kpis));
     s.on('heat', (heat) => state.applyHeat(new Float32Array(asArrayBuffer(heat.points))));
     s.on('error', (error) => this.report(error));

@@ -1,11 +1,4 @@
-import type {
-  ClockStatus,
-  Hello,
-  Inspection,
-  KpiSnapshot,
-  Roster,
-  StateChanges,
-} from '../sim/twin/wire.ts';
+import type { ClockStatus, Hello, Inspection, KpiSnapshot, Roster, StateChanges } from '../sim/twin/wire.ts';
 import { decodeStateChanges, type PositionFrame } from './frame-decoder.ts';
 
 /** Where an actor is drawn this instant. */
@@ -33,7 +26,7 @@ export class TwinState {
   instanceOf = new Uint32Array(0);
   clock: ClockStatus | null = null;
   kpis: KpiSnapshot | null = null;
-  heat = new Float32Array(0);
+  heat: Float32Array = new Float32Array(0);
   heatVersion = 0;
   simTime = 0;
   frames = 0;
@@ -172,7 +165,9 @@ export class TwinState {
 
   /** Whether actor i is still gliding towards its last reported position. */
   isGliding(i: number, now: number): boolean {
-    return now - this.t0[i] < this.frameGap && (this.fromX[i] !== this.toX[i] || this.fromY[i] !== this.toY[i]);
+    return (
+      now - this.t0[i] < this.frameGap && (this.fromX[i] !== this.toX[i] || this.fromY[i] !== this.toY[i])
+    );
   }
 
   indexOf(id: string): number {

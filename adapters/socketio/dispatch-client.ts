@@ -105,7 +105,12 @@ export class DispatchClient {
     this.socket.disconnect();
   }
 
-  private async send(type: string, body: unknown, cid: string, maxAttempts = Infinity): Promise<CommandOutcome> {
+  private async send(
+    type: string,
+    body: unknown,
+    cid: string,
+    maxAttempts = Infinity,
+  ): Promise<CommandOutcome> {
     const deadline = performance.now() + this.retryWindowMs;
     let attempts = 0;
     while (!this.closed && attempts < maxAttempts && performance.now() < deadline) {

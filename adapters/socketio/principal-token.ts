@@ -37,7 +37,12 @@ export function mintToken(
   nowMs: number,
 ): string {
   const iat = Math.floor(nowMs / 1000);
-  const body = { sub: claims.sub, role: claims.role, iat, exp: iat + Math.max(1, Math.floor(claims.ttlSeconds)) };
+  const body = {
+    sub: claims.sub,
+    role: claims.role,
+    iat,
+    exp: iat + Math.max(1, Math.floor(claims.ttlSeconds)),
+  };
   const encoded = Buffer.from(JSON.stringify(body)).toString('base64url');
   const signed = `${PREFIX}.${encoded}`;
   return `${signed}.${mac(secret, signed).toString('base64url')}`;

@@ -70,8 +70,8 @@ export function specOf(type: InboundType): MessageSpec {
   return INBOUND[type];
 }
 
-export { inboundSchemas };
 export type { InboundBody, InboundType };
+export { inboundSchemas };
 
 /** Inbound types a role may send, in registry order (what `session.hello` lists). */
 export function inboundTypesFor(role: Role): InboundType[] {
@@ -177,7 +177,9 @@ export type ServerToClientEvents = {
 } & { 'protocol.error': Handler<ProtocolErrorEvent> };
 
 /** The body a client emits for an inbound type: commands add the `cid` envelope field. */
-export type WireBody<T extends InboundType> = T extends CommandType ? InboundBody<T> & { cid: string } : InboundBody<T>;
+export type WireBody<T extends InboundType> = T extends CommandType
+  ? InboundBody<T> & { cid: string }
+  : InboundBody<T>;
 
 export type ClientToServerEvents = {
   [T in InboundType]: (body: WireBody<T>, ack: (ack: Ack) => void) => void;

@@ -65,7 +65,8 @@ export const inboundSchemas = {
   'courier.position': z.strictObject({
     courierId: idSchema.optional(),
     position: pointSchema,
-    eta: z.number().finite().min(0).max(1e9).nullable(),
+    /** Expected arrival at the current destination, ms since the Unix epoch; null when standing. */
+    eta: z.number().finite().min(0).max(8.64e15).nullable(),
   }),
   'errand.pull': z.strictObject({
     courierId: idSchema.optional(),

@@ -1,10 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_LIMITS } from '../../adapters/socketio/wire-protocol.ts';
+import { deviceSimCommand } from '../device-sim/device-sim-cli.ts';
 import { dispatchServerCommand, dispatchTokenCommand } from '../dispatch-server/server-command.ts';
 import { loadCommand } from '../load/load-command.ts';
 import { queueCheckCommand } from '../planner/queue-check-command.ts';
 import { sweepCommand } from '../planner/sweep-command.ts';
-import { deviceSimCommand } from '../device-sim/device-sim-cli.ts';
 import { loadScenario, ScenarioError } from '../scenario/load-scenario.ts';
 import { serveCommand } from '../twin/serve-command.ts';
 import { runCommand } from './run-command.ts';
@@ -83,6 +83,11 @@ program
     String(DEFAULT_LIMITS.maxMessageBytes),
   )
   .option('--max-queue <n>', 'messages waiting for a batch before new ones are refused', '20000')
+  .option(
+    '--max-wait <ms>',
+    'refuse new messages when the queue would take longer than this to drain',
+    '2000',
+  )
   .option('--keep-orders <n>', 'finished orders kept for status queries and /state', '200000')
   .action(dispatchServerCommand);
 

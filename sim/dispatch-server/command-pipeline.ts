@@ -23,6 +23,9 @@ export type QueryAnswerer = (message: PendingMessage) => Ack;
 
 const cacheKey = (principal: string, cid: string) => `${principal}\u0000${cid}`;
 
+/** Most messages one batch takes: the event loop gets back to sockets and timers between batches. */
+const MAX_BATCH = 64;
+
 /**
  * Group commit: messages validated during one event-loop turn form a batch, appended to the journal
  * in one transaction, then applied to dispatch in journal order, then the port answers they caused
@@ -33,10 +36,18 @@ const cacheKey = (principal: string, cid: string) => `${principal}\u0000${cid}`;
  * original sequence number and replies (kept for the most recent commands) with `duplicate: true`.
  */
 export class CommandPipeline {
+  /** Waiting messages are `queue[head..]`; the consumed front is dropped now and then, not per batch. */
   private queue: PendingMessage[] = [];
+  private head = 0;
   private scheduled = false;
   private lastAt = 0;
   private readonly acks = new LruCache<string, CommandAck>(100_000);
+  /** Moving average of the time applying one message of each type takes (ms). */
+  private readonly applyCost = new Map<string, number>();
+  /** Moving average of the rest of a batch per message: journal, acks, routing (ms). */
+  private overheadMs = 0.05;
+  /** Estimated time to work through everything queued (ms). */
+  private queuedCostMs = 0;
   /** Highest journal sequence number applied. */
   lastSeq = 0;
   /** Set when dispatch itself failed: every later message gets `internal`. */
@@ -57,7 +68,7 @@ export class CommandPipeline {
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /**
@@ -79,8 +90,26 @@ export class CommandPipeline {
     return count;
   }
 
+  /**
+   * How long a message queued now would wait, from the measured cost per message: the gateway
+   * refuses new messages (`overloaded`) beyond a bound, so an overloaded server answers quickly
+   * instead of letting every ack's latency grow without limit.
+   */
+  get estimatedWaitMs(): number {
+    return this.queuedCostMs;
+  }
+
+  private costOf(type: string): number {
+    return (this.applyCost.get(type) ?? 0) + this.overheadMs;
+  }
+
   enqueue(message: PendingMessage): void {
     this.queue.push(message);
+    this.queuedCostMs += this.costOf(message.type);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -92,12 +121,27 @@ export class CommandPipeline {
     if (this.failure === undefined) this.route(this.host.advanceTo(this.now()));
   }
 
-  /** Processes every queued message now (also called on shutdown). */
+  /** Processes every queued message now, batch by batch (also called on shutdown). */
+  flushAll(): void {
+    while (this.queued > 0) this.flush();
+  }
+
+  /** Processes the next batch; schedules another turn when more is queued. */
   flush(): void {
     this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
+    const batch = this.queue.slice(this.head, this.head + MAX_BATCH);
+    this.head += batch.length;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 4096) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.queued > 0) this.schedule();
     if (batch.length === 0) return;
+    for (const m of batch) this.queuedCostMs -= this.costOf(m.type);
+    if (this.queued === 0 || this.queuedCostMs < 0) this.queuedCostMs = 0;
     if (this.failure !== undefined) {
       for (const m of batch) this.fail(m, this.failure);
       return;
@@ -122,6 +166,7 @@ export class CommandPipeline {
       return;
     }
     const acks: [PendingMessage, Ack][] = [];
+    let applied = 0;
     const outbound: Outbound[] = this.host.advanceTo(at);
     let c = 0;
     for (const m of batch) {
@@ -139,7 +184,11 @@ export class CommandPipeline {
         continue;
       }
       try {
+        const applyStarted = performance.now();
         const out = this.host.apply({ at, type: m.type, body: m.body });
+        const cost = performance.now() - applyStarted;
+        applied += cost;
+        this.applyCost.set(m.type, 0.8 * (this.applyCost.get(m.type) ?? cost) + 0.2 * cost);
         outbound.push(...out);
         acks.push([m, this.remember(m.principal, m.cid, seq, out)]);
         this.metrics.accepted(m.type);
@@ -151,7 +200,9 @@ export class CommandPipeline {
     this.journal.recordAnswers(this.host.takeFreshAnswers());
     this.route(outbound);
     for (const [m, ack] of acks) this.respond(m, ack);
-    this.metrics.batches.record('batch', performance.now() - started);
+    const elapsed = performance.now() - started;
+    this.overheadMs = 0.8 * this.overheadMs + (0.2 * (elapsed - applied)) / batch.length;
+    this.metrics.batches.record('batch', elapsed);
   }
 
   /** Builds a command's ack from what dispatch said to its sender; keeps it for retries. */

@@ -1,6 +1,7 @@
 import { type Actor, type AnyStateMachine, createActor } from 'xstate';
 import type { OutboundMessage } from '../../adapters/socketio/wire-protocol.ts';
 import { type DispatchContext, type DispatchInput, dispatchMachine } from '../../machines/dispatch.ts';
+import { PUSH_LIMIT } from '../../machines/dispatch-policy.ts';
 import type { BroadcastParams, LifecycleParams, SendParams } from '../../machines/errand-order.ts';
 import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
 import type { Point } from '../../machines/protocol.ts';
@@ -133,7 +134,12 @@ export class DispatchHost {
   /** Money and order invariants at this instant (empty when every rule holds). */
   violations(): string[] {
     const ctx = this.context;
-    return [...ledgerViolations(ctx.ledger), ...ctx.refusals, ...this.violationLog, ...this.orders.violations()];
+    return [
+      ...ledgerViolations(ctx.ledger),
+      ...ctx.refusals,
+      ...this.violationLog,
+      ...this.orders.violations(),
+    ];
   }
 
   /** Escrow totals in cents, with what is still held. */
@@ -175,20 +181,28 @@ export class DispatchHost {
 
   private findCouriers(params: { orderId: string; point: Point; radius: number; category: string }): void {
     this.kernel.schedule(this.kernel.now, () => {
-      const courierIds = this.locator.near(params.point, params.radius, params.category, this.context.couriers);
+      const ctx = this.context;
+      const limit = ctx.policy?.kind === 'push-pull' ? ctx.policy.pushLimit : PUSH_LIMIT;
+      const courierIds = this.locator.near(params.point, params.radius, params.category, ctx.couriers, limit);
       this.actor.send({ type: 'couriers.found', orderId: params.orderId, courierIds });
     });
   }
 
   private lifecycle(params: LifecycleParams): void {
-    const child = this.actor.system.get(params.orderId)?.getSnapshot() as
-      | { context?: { request?: { publisherId?: unknown }; fee?: unknown } }
-      | undefined;
-    const publisherId = child?.context?.request?.publisherId;
-    const fee = child?.context?.fee;
-    this.orders.step(params, this.kernel.now, {
-      publisherId: typeof publisherId === 'string' ? publisherId : null,
-      fee: typeof fee === 'number' && params.step !== 'rejected' ? fee : null,
+    const at = this.kernel.now;
+    this.orders.step(params, at);
+    const publisherId = this.orderContext(params.orderId)?.request?.publisherId;
+    if (typeof publisherId === 'string') this.orders.parties(params.orderId, { publisherId, fee: null });
+    if (params.step !== 'created') return;
+    // The fee is assigned in the very transition that reports `created`: read it once that is over.
+    this.kernel.schedule(at, () => {
+      const fee = this.orderContext(params.orderId)?.fee;
+      if (typeof fee === 'number') this.orders.parties(params.orderId, { publisherId: null, fee });
     });
+  }
+
+  private orderContext(orderId: string): { request?: { publisherId?: unknown }; fee?: unknown } | undefined {
+    const snapshot = this.actor.system.get(orderId)?.getSnapshot() as { context?: unknown } | undefined;
+    return snapshot?.context as { request?: { publisherId?: unknown }; fee?: unknown } | undefined;
   }
 }

@@ -25,10 +25,11 @@ export interface DispatchServerOptions {
   readonly quoter: RouteQuoter;
   readonly limits: Limits;
   readonly maxQueue: number;
+  /** Refuse new messages (`overloaded`) when the queue would take longer than this to drain (ms). */
+  readonly maxWaitMs: number;
   readonly keepFinishedOrders: number;
   /** How often (ms) delayed transitions are run between commands. */
   readonly tickMs: number;
-  readonly log: (line: string) => void;
 }
 
 export interface RunningDispatchServer {
@@ -113,6 +114,7 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
     secret: options.secret,
     limits: options.limits,
     maxQueue: options.maxQueue,
+    maxWaitMs: options.maxWaitMs,
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', (err: NodeJS.ErrnoException) =>
@@ -134,7 +136,7 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
       stopping = true;
       if (gateway) gateway.accepting = false;
       clearInterval(tick);
-      pipeline.flush();
+      pipeline.flushAll();
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -1,5 +1,7 @@
 import type { DispatchInput } from '../../machines/dispatch.ts';
+import { dispatchPolicy } from '../../machines/dispatch-policy.ts';
 import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
+import { UserError } from '../cli/user-error.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 const MINUTE = 60_000;
@@ -7,11 +9,18 @@ const MINUTE = 60_000;
 /**
  * The dispatch machine's input from a scenario's `dispatch.errand` block (fees, timings, pull
  * limit), the same values the simulated world gives it, so a server and a simulation of the same
- * scenario price and time orders alike.
+ * scenario price and time orders alike. The server's spatial port implements the push-pull policy
+ * (offers pushed to idle professionals, pulls by ordinary couriers): the one that works over the
+ * wire with couriers who decide for themselves.
  */
 export function dispatchInputOf(scenario: Scenario): DispatchInput {
+  if (scenario.dispatch.policy !== 'push-pull')
+    throw new UserError(
+      `dispatch.policy: the dispatch server serves "push-pull" (offers and pulls over the wire), got "${scenario.dispatch.policy}"`,
+    );
   const e = scenario.dispatch.errand;
   return {
+    policy: dispatchPolicy('push-pull'),
     fees: e.fees ?? DEFAULT_ERRAND_FEES,
     pullLimit: e.pullLimit,
     timing: {

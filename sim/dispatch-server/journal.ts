@@ -96,7 +96,10 @@ export class Journal {
   }
 
   answers(): Map<string, string> {
-    const rows = this.db.prepare('SELECT key, body FROM port_answers').all() as { key: string; body: string }[];
+    const rows = this.db.prepare('SELECT key, body FROM port_answers').all() as {
+      key: string;
+      body: string;
+    }[];
     return new Map(rows.map((r) => [r.key, r.body]));
   }
 
@@ -120,7 +123,11 @@ export class Journal {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 
   /** Folds the WAL into the database file and closes it (a clean shutdown leaves one file). */

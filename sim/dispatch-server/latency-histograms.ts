@@ -23,11 +23,14 @@ function newHistogram(): hdr.Histogram {
 const ms = (us: number) => Math.round(us) / 1000;
 
 function summarise(h: hdr.Histogram): LatencySummary {
+  // A percentile is reported as the top of its HDR bucket, which can lie a hair above the largest
+  // sample; capping it at the maximum keeps p99 <= max in every report.
+  const at = (p: number) => ms(Math.min(h.getValueAtPercentile(p), h.maxValue));
   return {
     count: h.totalCount,
-    p50: ms(h.getValueAtPercentile(50)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
     max: ms(h.maxValue),
     mean: ms(h.mean),
   };

@@ -26,8 +26,8 @@ export class OrderBook {
 
   constructor(private readonly keepFinished = 200_000) {}
 
-  /** Records one lifecycle step; `party` carries what only the order's own context knows. */
-  step(params: LifecycleParams, at: number, party: { publisherId: string | null; fee: number | null }): void {
+  /** Records one lifecycle step. */
+  step(params: LifecycleParams, at: number): void {
     const prev = this.records.get(params.orderId);
     const couriers = prev ? [...prev.couriers] : [];
     if (params.step === 'assigned' && params.courierId !== null) {
@@ -39,9 +39,9 @@ export class OrderBook {
       orderId: params.orderId,
       flow: params.flow,
       step: params.step,
-      publisherId: prev?.publisherId ?? party.publisherId,
+      publisherId: prev?.publisherId ?? null,
       courierId: params.courierId ?? prev?.courierId ?? null,
-      fee: prev?.fee ?? party.fee,
+      fee: prev?.fee ?? null,
       dueBy: params.dueBy,
       couriers,
       createdAt: prev?.createdAt ?? at,
@@ -50,6 +50,17 @@ export class OrderBook {
     this.records.set(params.orderId, record);
     this.steps.set(params.step, (this.steps.get(params.step) ?? 0) + 1);
     if (FINAL.has(params.step) && !(prev && FINAL.has(prev.step))) this.retire(params.orderId);
+  }
+
+  /** What only the order's own context knows: who published it and the fee held. */
+  parties(orderId: string, party: { publisherId: string | null; fee: number | null }): void {
+    const r = this.records.get(orderId);
+    if (r)
+      this.records.set(orderId, {
+        ...r,
+        publisherId: r.publisherId ?? party.publisherId,
+        fee: r.fee ?? party.fee,
+      });
   }
 
   get(orderId: string): OrderRecord | undefined {
@@ -67,10 +78,6 @@ export class OrderBook {
   /** How many orders reached each lifecycle step since the journal began. */
   stepCounts(): Record<string, number> {
     return Object.fromEntries([...this.steps].sort(([a], [b]) => (a < b ? -1 : 1)));
-  }
-
-  get open(): number {
-    return this.records.size - (this.finished.length - this.finishedHead);
   }
 
   all(): OrderRecord[] {

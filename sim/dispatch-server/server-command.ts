@@ -4,12 +4,12 @@ import { mintToken, newSecret } from '../../adapters/socketio/principal-token.ts
 import { ROLES, type TokenRole } from '../../adapters/socketio/wire-protocol.ts';
 import { idSchema } from '../../adapters/socketio/wire-schemas.ts';
 import { UserError } from '../cli/user-error.ts';
+import { scenarioCity } from '../load/scenario-city.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { scenarioCity } from '../load/scenario-city.ts';
 import { parseDuration } from '../world/time-of-day.ts';
-import { dispatchInputOf } from './dispatch-settings.ts';
 import { startDispatchServer } from './dispatch-server.ts';
+import { dispatchInputOf } from './dispatch-settings.ts';
 import { Journal, type SyncMode } from './journal.ts';
 import { type RouteQuoter, roadQuoter, straightLineQuoter } from './route-quoter.ts';
 
@@ -31,6 +31,7 @@ export interface DispatchServerCliOptions {
   burst: string;
   maxMessageBytes: string;
   maxQueue: string;
+  maxWait: string;
   keepOrders: string;
 }
 
@@ -50,7 +51,9 @@ export function resolveSecret(options: { secretFile?: string; journal?: Journal;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (options.secretFile !== undefined) {
     if (!existsSync(options.secretFile))
-      throw new UserError(`--secret-file: expected a file holding the secret, got missing file ${options.secretFile}`);
+      throw new UserError(
+        `--secret-file: expected a file holding the secret, got missing file ${options.secretFile}`,
+      );
     const secret = readFileSync(options.secretFile, 'utf8').trim();
     if (secret.length < 16) throw new UserError('--secret-file: expected a secret of at least 16 characters');
     return secret;
@@ -58,10 +61,21 @@ export function resolveSecret(options: { secretFile?: string; journal?: Journal;
   const stored = options.journal?.getMeta('secret');
   if (stored !== undefined) return stored;
   if (!options.create || !options.journal)
-    throw new UserError(`no secret: set ${SECRET_ENV}, pass --secret-file, or --db of a server that generated one`);
+    throw new UserError(
+      `no secret: set ${SECRET_ENV}, pass --secret-file, or --db of a server that generated one`,
+    );
   const secret = newSecret();
   options.journal.setMeta('secret', secret);
   return secret;
+}
+
+/** Opens the journal named by `--db`, turning what SQLite says about a bad path into a user error. */
+function openJournal(path: string, sync?: SyncMode): Journal {
+  try {
+    return new Journal(path, sync);
+  } catch (err) {
+    throw new UserError(`--db: cannot open ${path} as a dispatch journal (${(err as Error).message})`);
+  }
 }
 
 async function quoterFor(routing: string, path: string, scenario: Scenario): Promise<RouteQuoter> {
@@ -84,7 +98,7 @@ export async function dispatchServerCommand(options: DispatchServerCliOptions): 
   const scenarioPath = options.scenario ?? DEFAULT_SCENARIO;
   const scenario = loadScenario(scenarioPath);
   const quoter = await quoterFor(options.routing, scenarioPath, scenario);
-  const secretJournal = new Journal(options.db, sync);
+  const secretJournal = openJournal(options.db, sync);
   let secret: string;
   try {
     secret = resolveSecret({ secretFile: options.secretFile, journal: secretJournal, create: true });
@@ -101,9 +115,9 @@ export async function dispatchServerCommand(options: DispatchServerCliOptions): 
     quoter,
     limits,
     maxQueue: count('--max-queue', options.maxQueue, 1),
+    maxWaitMs: count('--max-wait', options.maxWait, 1),
     keepFinishedOrders: count('--keep-orders', options.keepOrders, 0),
     tickMs: 50,
-    log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(
     `dispatch-server listening on ${server.url} (journal ${options.db}: ${server.replayed} commands replayed in ${server.replayMs} ms)\n`,
@@ -146,7 +160,7 @@ export function dispatchTokenCommand(options: DispatchTokenCliOptions): void {
   }
   if (options.db !== undefined && !existsSync(options.db))
     throw new UserError(`--db: expected a dispatch-server journal, got missing file ${options.db}`);
-  const journal = options.db !== undefined ? new Journal(options.db) : undefined;
+  const journal = options.db !== undefined ? openJournal(options.db) : undefined;
   try {
     const secret = resolveSecret({ secretFile: options.secretFile, journal });
     const token = mintToken(

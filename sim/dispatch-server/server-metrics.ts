@@ -1,17 +1,14 @@
 import { LatencyHistograms, type LatencySummary } from './latency-histograms.ts';
-
-function bump(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
-}
-
-function sorted(map: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
+import { Tally } from './tally.ts';
 
 /** What `/metrics` reports (JSON); the Prometheus text form carries the same figures. */
 export interface MetricsSnapshot {
   readonly uptimeSeconds: number;
-  readonly connections: { readonly open: Record<string, number>; readonly total: number; readonly refused: Record<string, number> };
+  readonly connections: {
+    readonly open: Record<string, number>;
+    readonly total: number;
+    readonly refused: Record<string, number>;
+  };
   readonly messages: {
     readonly received: number;
     readonly accepted: Record<string, number>;
@@ -20,7 +17,12 @@ export interface MetricsSnapshot {
     readonly errors: Record<string, number>;
   };
   readonly outbound: { readonly sent: Record<string, number>; readonly undeliverable: number };
-  readonly journal: { readonly seq: number; readonly batches: number; readonly replayedEntries: number; readonly replayMs: number };
+  readonly journal: {
+    readonly seq: number;
+    readonly batches: number;
+    readonly replayedEntries: number;
+    readonly replayMs: number;
+  };
   /** Receipt to acknowledgement, per message type (ms). */
   readonly latencyMs: Record<string, LatencySummary>;
   /** One journal batch: append, apply, record answers (ms). */
@@ -36,11 +38,11 @@ export class ServerMetrics {
   readonly latency = new LatencyHistograms();
   readonly batches = new LatencyHistograms();
   private readonly started = performance.now();
-  private readonly openByRole = new Map<string, number>();
-  private readonly refusedConnections = new Map<string, number>();
-  private readonly acceptedByType = new Map<string, number>();
-  private readonly errorsByKind = new Map<string, number>();
-  private readonly sentByType = new Map<string, number>();
+  private readonly openByRole = new Tally();
+  private readonly refusedConnections = new Tally();
+  private readonly acceptedByType = new Tally();
+  private readonly errorsByKind = new Tally();
+  private readonly sentByType = new Tally();
   private connectionsTotal = 0;
   received = 0;
   duplicates = 0;
@@ -51,51 +53,45 @@ export class ServerMetrics {
 
   connected(role: string): void {
     this.connectionsTotal++;
-    bump(this.openByRole, role);
+    this.openByRole.add(role);
   }
 
   disconnected(role: string): void {
-    bump(this.openByRole, role, -1);
+    this.openByRole.add(role, -1);
   }
 
   refused(reason: string): void {
-    bump(this.refusedConnections, reason);
+    this.refusedConnections.add(reason);
   }
 
   accepted(type: string): void {
-    bump(this.acceptedByType, type);
+    this.acceptedByType.add(type);
   }
 
   error(kind: string): void {
-    bump(this.errorsByKind, kind);
+    this.errorsByKind.add(kind);
   }
 
   sent(type: string): void {
-    bump(this.sentByType, type);
-  }
-
-  get openConnections(): number {
-    let n = 0;
-    for (const v of this.openByRole.values()) n += v;
-    return n;
+    this.sentByType.add(type);
   }
 
   snapshot(seq: number, dispatch: Record<string, unknown>): MetricsSnapshot {
     return {
       uptimeSeconds: Math.round((performance.now() - this.started) / 100) / 10,
       connections: {
-        open: sorted(this.openByRole),
+        open: this.openByRole.sorted(),
         total: this.connectionsTotal,
-        refused: sorted(this.refusedConnections),
+        refused: this.refusedConnections.sorted(),
       },
       messages: {
         received: this.received,
-        accepted: sorted(this.acceptedByType),
+        accepted: this.acceptedByType.sorted(),
         duplicates: this.duplicates,
         queries: this.queries,
-        errors: sorted(this.errorsByKind),
+        errors: this.errorsByKind.sorted(),
       },
-      outbound: { sent: sorted(this.sentByType), undeliverable: this.undeliverable },
+      outbound: { sent: this.sentByType.sorted(), undeliverable: this.undeliverable },
       journal: {
         seq,
         batches: this.batches.overall().count,
@@ -140,6 +136,7 @@ export function prometheusText(s: MetricsSnapshot): string {
   series('journal_seq', {}, s.journal.seq);
   family('ack_latency_ms', 'gauge', 'Receipt-to-acknowledgement latency percentiles by type.');
   for (const [type, l] of Object.entries(s.latencyMs))
-    for (const q of ['p50', 'p95', 'p99', 'max'] as const) series('ack_latency_ms', { type, quantile: q }, l[q]);
+    for (const q of ['p50', 'p95', 'p99', 'max'] as const)
+      series('ack_latency_ms', { type, quantile: q }, l[q]);
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,7 @@ import {
   specOf,
 } from '../../adapters/socketio/wire-protocol.ts';
 import { cidSchema, firstIssue } from '../../adapters/socketio/wire-schemas.ts';
-import type { CommandPipeline } from './command-pipeline.ts';
+import type { CommandPipeline, PendingMessage } from './command-pipeline.ts';
 import type { Outbound } from './dispatch-host.ts';
 import type { Journal } from './journal.ts';
 import { TokenBucket } from './rate-limiter.ts';
@@ -32,24 +32,37 @@ interface SocketData {
 type Untyped = { emit(event: string, ...args: unknown[]): boolean };
 
 type DispatchSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type DispatchIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type DispatchIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export interface GatewayOptions {
   readonly secret: string;
   readonly limits: Limits;
   /** Messages waiting for their batch beyond which new ones get `overloaded`. */
   readonly maxQueue: number;
+  /** Estimated queue wait (ms) beyond which new messages get `overloaded`. */
+  readonly maxWaitMs: number;
 }
 
 function refuse(error: ErrorKind, message: string, retryAfterMs?: number): ErrorAck {
-  return retryAfterMs === undefined ? { ok: false, error, message } : { ok: false, error, message, retryAfterMs };
+  return retryAfterMs === undefined
+    ? { ok: false, error, message }
+    : { ok: false, error, message, retryAfterMs };
 }
 
 /**
  * Makes every field at the `paths` name `principal`: fills the absent ones, reports the first one
  * that names somebody else (a courier accepting for another courier).
  */
-function claimAsSelf(body: Record<string, unknown>, paths: readonly string[], principal: string): string | undefined {
+function claimAsSelf(
+  body: Record<string, unknown>,
+  paths: readonly string[],
+  principal: string,
+): string | undefined {
   for (const path of paths) {
     const keys = path.split('.');
     let parent: Record<string, unknown> = body;
@@ -57,7 +70,8 @@ function claimAsSelf(body: Record<string, unknown>, paths: readonly string[], pr
     const last = keys[keys.length - 1];
     const value = parent[last];
     if (value === undefined) parent[last] = principal;
-    else if (value !== principal) return `${path} is "${String(value)}" but this connection is "${principal}"`;
+    else if (value !== principal)
+      return `${path} is "${String(value)}" but this connection is "${principal}"`;
   }
   return undefined;
 }
@@ -122,7 +136,11 @@ export class SocketGateway {
     socket.data = {
       principal: id,
       role,
-      bucket: new TokenBucket(this.options.limits.ratePerSecond, this.options.limits.burst, performance.now()),
+      bucket: new TokenBucket(
+        this.options.limits.ratePerSecond,
+        this.options.limits.burst,
+        performance.now(),
+      ),
     };
     return undefined;
   }
@@ -146,40 +164,59 @@ export class SocketGateway {
   private receive(socket: DispatchSocket, type: string, raw: unknown, respond: (a: Ack) => void): void {
     const receivedAt = performance.now();
     this.metrics.received++;
-    const error = (e: ErrorAck) => {
-      this.metrics.error(e.error);
+    const admitted = this.admit(socket.data, type, raw, receivedAt);
+    if ('ok' in admitted) {
+      this.metrics.error(admitted.error);
       this.metrics.latency.record(type in INBOUND ? type : '(unknown)', performance.now() - receivedAt);
-      respond(e);
-    };
-    const { principal, role, bucket } = socket.data;
-    if (!this.accepting) return error(refuse('shutting_down', 'the server is shutting down; retry elsewhere or later'));
+      respond(admitted);
+      return;
+    }
+    this.pipeline().enqueue({ ...admitted, receivedAt, respond });
+  }
+
+  /** Every check an inbound message must pass, cheapest first: the message to queue, or why not. */
+  private admit(
+    data: SocketData,
+    type: string,
+    raw: unknown,
+    receivedAt: number,
+  ): ErrorAck | Omit<PendingMessage, 'receivedAt' | 'respond'> {
+    const { principal, role, bucket } = data;
+    if (!this.accepting)
+      return refuse('shutting_down', 'the server is shutting down; retry elsewhere or later');
     const wait = bucket.take(receivedAt);
-    if (wait > 0) return error(refuse('rate_limited', 'too many messages on this connection', wait));
-    if (!Object.hasOwn(INBOUND, type)) return error(refuse('unknown_type', `unknown message type "${type.slice(0, 64)}"`));
+    if (wait > 0) return refuse('rate_limited', 'too many messages on this connection', wait);
+    if (!Object.hasOwn(INBOUND, type))
+      return refuse('unknown_type', `unknown message type "${type.slice(0, 64)}"`);
     const spec = specOf(type as InboundType);
-    if (!spec.roles.includes(role)) return error(refuse('forbidden', `a ${role} may not send ${type}`));
+    if (!spec.roles.includes(role)) return refuse('forbidden', `a ${role} may not send ${type}`);
     const size = Buffer.byteLength(JSON.stringify(raw ?? null) ?? '');
     if (size > this.options.limits.maxMessageBytes)
-      return error(refuse('oversized', `message is ${size} bytes; the limit is ${this.options.limits.maxMessageBytes}`));
+      return refuse(
+        'oversized',
+        `message is ${size} bytes; the limit is ${this.options.limits.maxMessageBytes}`,
+      );
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      return error(refuse('malformed', '(message): expected an object'));
+      return refuse('malformed', '(message): expected an object');
     let cid = '';
     let fields = raw as Record<string, unknown>;
     if (spec.kind === 'command') {
       const { cid: given, ...rest } = fields;
       const parsedCid = cidSchema.safeParse(given);
-      if (!parsedCid.success) return error(refuse('malformed', `cid: ${parsedCid.error.issues[0]?.message ?? 'invalid'}`));
+      if (!parsedCid.success)
+        return refuse('malformed', `cid: ${parsedCid.error.issues[0]?.message ?? 'invalid'}`);
       cid = parsedCid.data;
       fields = rest;
     }
     const parsed = inboundSchemas[type as InboundType].safeParse(fields);
-    if (!parsed.success) return error(refuse('malformed', firstIssue(parsed.error)));
+    if (!parsed.success) return refuse('malformed', firstIssue(parsed.error));
     const body = parsed.data as Record<string, unknown>;
     const notSelf = claimAsSelf(body, spec.principalFields, principal);
-    if (notSelf !== undefined) return error(refuse('forbidden', notSelf));
+    if (notSelf !== undefined) return refuse('forbidden', notSelf);
     const pipeline = this.pipeline();
-    if (pipeline.queued >= this.options.maxQueue)
-      return error(refuse('overloaded', 'the server is saturated', 100));
-    pipeline.enqueue({ kind: spec.kind, principal, role, cid, type, body, receivedAt, respond });
+    const backlog = pipeline.estimatedWaitMs;
+    if (pipeline.queued >= this.options.maxQueue || backlog > this.options.maxWaitMs)
+      return refuse('overloaded', 'the server is saturated', Math.max(50, Math.round(backlog)));
+    return { kind: spec.kind, principal, role, cid, type, body };
   }
 }

@@ -55,13 +55,14 @@ export class CourierBot {
     this.position = courier.home;
   }
 
-  /** Goes online and starts streaming; resolves once dispatch has the courier online. */
+  /** Goes online; resolves once dispatch has the courier online. */
   async start(): Promise<void> {
     const socket = this.client.socket;
     socket.on('errand.offer', (m) => this.consider([m.listing]));
     socket.on('errand.cancelled', (m) => {
-      if (m.orderId === this.job?.orderId) this.s.recorder.order('courierCancelled');
-      if (m.orderId === this.job?.orderId) this.becomeIdle();
+      if (m.orderId !== this.job?.orderId) return;
+      this.s.recorder.order('courierCancelled');
+      this.becomeIdle();
     });
     socket.on('chat.message', (m) => this.answerChat(m.fromMasked));
     await this.send('courier.online', {
@@ -70,6 +71,10 @@ export class CourierBot {
       categories: [...this.courier.categories],
       position: this.position,
     });
+  }
+
+  /** Starts streaming positions (and pulling, if ordinary) when the measured run begins. */
+  begin(): void {
     const interval = 1000 / this.s.positionsPerSecond;
     this.s.clock.every(interval, this.s.random.float() * interval, () => this.reportPosition());
     if (this.courier.courierType === 'ordinary') {
@@ -109,8 +114,12 @@ export class CourierBot {
     }
     this.positionsInFlight++;
     const trip = this.trip;
-    const eta = trip ? Math.round(Date.now() + Math.max(0, trip.startedAt + trip.wallMs - performance.now())) : null;
-    void this.send('courier.position', { position: this.where(), eta }).finally(() => this.positionsInFlight--);
+    const eta = trip
+      ? Math.round(Date.now() + Math.max(0, trip.startedAt + trip.wallMs - performance.now()))
+      : null;
+    void this.send('courier.position', { position: this.where(), eta }).finally(
+      () => this.positionsInFlight--,
+    );
   }
 
   private async pull(): Promise<void> {

@@ -41,7 +41,8 @@ export class CustomerBot {
         this.clock.later(this.clock.scaled(cancelAfterAssignMs), () => this.cancel(m.orderId));
       if (chatAfterMs !== null)
         this.clock.later(this.clock.scaled(chatAfterMs), () => {
-          if (!order.closed) void this.send('chat.send', { toMasked: m.courierMasked, text: 'Where are you?' });
+          if (!order.closed)
+            void this.send('chat.send', { toMasked: m.courierMasked, text: 'Where are you?' });
         });
     });
     socket.on('errand.pickedUp', () => this.recorder.order('pickedUp'));
@@ -49,7 +50,8 @@ export class CustomerBot {
       const order = this.orders.get(m.orderId);
       if (!order) return;
       this.recorder.order('delivered');
-      if (order.plan.dispute) void this.send('errand.dispute', { orderId: m.orderId, reason: 'item damaged' });
+      if (order.plan.dispute)
+        void this.send('errand.dispute', { orderId: m.orderId, reason: 'item damaged' });
       else void this.send('errand.confirm', { orderId: m.orderId });
     });
     socket.on('errand.closed', (m) => {

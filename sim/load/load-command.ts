@@ -30,7 +30,9 @@ export interface LoadCliOptions {
 function number(flag: string, text: string, min: number, max: number, integer: boolean): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
-    throw new UserError(`${flag}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${text}"`);
+    throw new UserError(
+      `${flag}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${text}"`,
+    );
   return n;
 }
 
@@ -78,7 +80,10 @@ export async function loadCommand(options: LoadCliOptions): Promise<void> {
       : {}),
   };
   const scenario = loadScenario(scenarioPath);
-  const seed = options.seed !== undefined ? number('--seed', options.seed, -(2 ** 31), 2 ** 31 - 1, true) : scenario.seed;
+  const seed =
+    options.seed !== undefined
+      ? number('--seed', options.seed, -(2 ** 31), 2 ** 31 - 1, true)
+      : scenario.seed;
   const secret = resolveSecret({ secretFile: options.secretFile });
   const city = await scenarioCity(scenarioPath, scenario);
   const live = Boolean(process.stderr.isTTY);
@@ -102,7 +107,10 @@ export async function loadCommand(options: LoadCliOptions): Promise<void> {
   });
   if (live && !options.json) process.stderr.write('\r\x1b[K');
   if (options.record !== undefined)
-    writeFileSync(options.record, records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
+    writeFileSync(
+      options.record,
+      records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''),
+    );
   process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatLoadReport(report));
   if (report.protocolErrors > 0) process.exitCode = 2;
 }

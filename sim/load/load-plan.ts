@@ -52,7 +52,11 @@ export interface LoadPlan {
   /** sha256 of the plan: the same scenario, shape and seed give the same hash on any machine. */
   readonly hash: string;
   /** The scenario's courier timings the bots follow (scenario seconds/minutes, unscaled). */
-  readonly courierTiming: { readonly pullRadiusM: number; readonly pullIntervalMs: number; readonly serviceMs: number };
+  readonly courierTiming: {
+    readonly pullRadiusM: number;
+    readonly pullIntervalMs: number;
+    readonly serviceMs: number;
+  };
 }
 
 const DEFAULT_MIX: Partial<Record<ErrandCategory, number>> = Object.fromEntries(

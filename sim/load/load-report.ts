@@ -6,6 +6,7 @@ import {
   PROTOCOL_ERRORS,
 } from '../../adapters/socketio/wire-protocol.ts';
 import { LatencyHistograms, type LatencySummary } from '../dispatch-server/latency-histograms.ts';
+import { Tally } from '../dispatch-server/tally.ts';
 
 /** One acknowledged command, as `--record` writes it (JSONL): what a test checks the server against. */
 export interface RecordedCommand {
@@ -27,17 +28,22 @@ export interface LoadReport {
   readonly durationS: number;
   readonly elapsedS: number;
   readonly actors: { couriers: number; customers: number; connected: number };
-  readonly commands: { sent: number; acked: number; ok: number; retried: number; duplicates: number; skipped: number };
+  readonly commands: {
+    sent: number;
+    acked: number;
+    ok: number;
+    retried: number;
+    duplicates: number;
+    skipped: number;
+  };
   readonly throughput: { commandsPerS: number; ordersPublishedPerS: number; positionsPerS: number };
   readonly latencyMs: Record<string, LatencySummary>;
   readonly overallLatencyMs: LatencySummary;
   readonly errors: Record<string, number>;
+  /** The first message of each error kind. */
+  readonly errorSamples: Record<string, string>;
   readonly protocolErrors: number;
   readonly orders: Record<string, number>;
-}
-
-function bump(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
 }
 
 const perSecond = (n: number, seconds: number) => Math.round((n / Math.max(seconds, 1e-3)) * 10) / 10;
@@ -51,9 +57,11 @@ const perSecond = (n: number, seconds: number) => Math.round((n / Math.max(secon
 export class LoadRecorder {
   readonly latency = new LatencyHistograms();
   readonly records: RecordedCommand[] = [];
-  private readonly errorsByKind = new Map<string, number>();
-  private readonly okByType = new Map<string, number>();
-  private readonly orderEvents = new Map<string, number>();
+  private readonly errorsByKind = new Tally();
+  /** The first error message of each kind, so a protocol mismatch can be diagnosed from the report. */
+  private readonly samples = new Map<string, string>();
+  private readonly okByType = new Tally();
+  private readonly orderEvents = new Tally();
   /** Keep every acknowledged command for `--record`. */
   keepRecords = false;
   /** Why the first refused connection was refused (shown when none succeeds). */
@@ -86,17 +94,18 @@ export class LoadRecorder {
     this.sent++;
     if (outcome.attempts > 1) this.retried++;
     if (outcome.kind === 'timeout') {
-      bump(this.errorsByKind, 'timeout');
+      this.errorsByKind.add('timeout');
       return;
     }
     this.acked++;
     this.latency.record(type, performance.now() - startedAt);
     const ack = outcome.ack;
     if (!ack.ok) {
-      bump(this.errorsByKind, ack.error);
+      this.errorsByKind.add(ack.error);
+      if (!this.samples.has(ack.error)) this.samples.set(ack.error, `${type}: ${ack.message}`);
       return;
     }
-    bump(this.okByType, type);
+    this.okByType.add(type);
     if (!('seq' in ack)) return;
     if (ack.duplicate) this.duplicates++;
     if (!this.keepRecords) return;
@@ -115,16 +124,16 @@ export class LoadRecorder {
   }
 
   error(kind: string): void {
-    bump(this.errorsByKind, kind);
+    this.errorsByKind.add(kind);
   }
 
   /** Something that happened to an order (published, assigned, delivered, closed:completed…). */
   order(event: string): void {
-    bump(this.orderEvents, event);
+    this.orderEvents.add(event);
   }
 
   ok(type: string): number {
-    return this.okByType.get(type) ?? 0;
+    return this.okByType.get(type);
   }
 
   report(meta: {
@@ -137,8 +146,8 @@ export class LoadRecorder {
     couriers: number;
     customers: number;
   }): LoadReport {
-    const errors = Object.fromEntries([...this.errorsByKind].sort(([a], [b]) => (a < b ? -1 : 1)));
-    const protocolErrors = PROTOCOL_ERRORS.reduce((sum, kind) => sum + (this.errorsByKind.get(kind) ?? 0), 0);
+    const errors = this.errorsByKind.sorted();
+    const protocolErrors = PROTOCOL_ERRORS.reduce((sum, kind) => sum + this.errorsByKind.get(kind), 0);
     return {
       target: meta.target,
       seed: meta.seed,
@@ -150,29 +159,30 @@ export class LoadRecorder {
       commands: {
         sent: this.sent,
         acked: this.acked,
-        ok: [...this.okByType.values()].reduce((a, b) => a + b, 0),
+        ok: this.okByType.total(),
         retried: this.retried,
         duplicates: this.duplicates,
         skipped: this.skipped,
       },
       throughput: {
         commandsPerS: perSecond(this.acked, meta.elapsedS),
-        ordersPublishedPerS: perSecond(this.orderEvents.get('published') ?? 0, meta.durationS),
+        ordersPublishedPerS: perSecond(this.orderEvents.get('published'), meta.durationS),
         positionsPerS: perSecond(this.ok('courier.position'), meta.durationS),
       },
       latencyMs: this.latency.summary(),
       overallLatencyMs: this.latency.overall(),
       errors,
+      errorSamples: Object.fromEntries([...this.samples].sort(([a], [b]) => (a < b ? -1 : 1))),
       protocolErrors,
-      orders: Object.fromEntries([...this.orderEvents].sort(([a], [b]) => (a < b ? -1 : 1))),
+      orders: this.orderEvents.sorted(),
     };
   }
 
   /** The live progress line: elapsed, acked commands, rate, errors, p99 so far. */
   progress(elapsedS: number, durationS: number): string {
     const overall = this.latency.overall();
-    const errors = [...this.errorsByKind.values()].reduce((a, b) => a + b, 0);
-    return `load ${elapsedS.toFixed(0)}/${durationS.toFixed(0)} s  acked ${this.acked}  ${perSecond(this.acked, elapsedS)}/s  orders ${this.orderEvents.get('published') ?? 0}  errors ${errors}  p99 ${overall.p99} ms`;
+    const errors = this.errorsByKind.total();
+    return `load ${elapsedS.toFixed(0)}/${durationS.toFixed(0)} s  acked ${this.acked}  ${perSecond(this.acked, elapsedS)}/s  orders ${this.orderEvents.get('published')}  errors ${errors}  p99 ${overall.p99} ms`;
   }
 }
 
@@ -189,7 +199,16 @@ export function formatLoadReport(r: LoadReport): string {
   for (const [type, l] of Object.entries(r.latencyMs)) lines.push(row(type, l));
   lines.push(row('all', r.overallLatencyMs));
   const errors = Object.entries(r.errors);
-  lines.push(`errors: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ${n}`).join(', ')} (protocol errors: ${r.protocolErrors})`);
-  lines.push(`orders: ${Object.entries(r.orders).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  lines.push(
+    `errors: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ${n}`).join(', ')} (protocol errors: ${r.protocolErrors})`,
+  );
+  for (const [kind, sample] of Object.entries(r.errorSamples)) lines.push(`  first ${kind}: ${sample}`);
+  lines.push(
+    `orders: ${
+      Object.entries(r.orders)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none'
+    }`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -38,7 +38,11 @@ export interface LoadRunResult {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function inWaves<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inWaves<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);
@@ -88,7 +92,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * then play the plan on the wall clock for the run's duration, stop, wait for outstanding acks,
  * send the couriers offline, disconnect, and report.
  */
-export async function runLoad(scenario: Scenario, city: City, options: LoadRunOptions): Promise<LoadRunResult> {
+export async function runLoad(
+  scenario: Scenario,
+  city: City,
+  options: LoadRunOptions,
+): Promise<LoadRunResult> {
   const plan = planLoad(scenario, city, options);
   const runId = randomBytes(4).toString('hex');
   const recorder = new LoadRecorder();
@@ -123,8 +131,11 @@ export async function runLoad(scenario: Scenario, city: City, options: LoadRunOp
     );
 
     if (recorder.connected === 0 && plan.couriers.length + plan.customers.length > 0)
-      throw new UserError(`--target: no connection to ${options.target} succeeded (${recorder.firstConnectError})`);
+      throw new UserError(
+        `--target: no connection to ${options.target} succeeded (${recorder.firstConnectError})`,
+      );
     const started = performance.now();
+    for (const bot of couriers) bot.begin();
     let nextOrder = 0;
     let lastProgress = started;
     while (performance.now() - started < options.durationMs) {

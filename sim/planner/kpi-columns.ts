@@ -3,7 +3,11 @@
  * ("waitMinutes.p95", "byFlow.errand.completed"), in the object's own order. Lists (the violation
  * texts) are left out; a CSV cell holds one number.
  */
-export function flattenKpis(value: unknown, prefix = '', out: Record<string, number> = {}): Record<string, number> {
+export function flattenKpis(
+  value: unknown,
+  prefix = '',
+  out: Record<string, number> = {},
+): Record<string, number> {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && prefix !== '') out[prefix] = value;
     return out;

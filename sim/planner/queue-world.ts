@@ -57,9 +57,11 @@ export class QueueWorld {
   private readonly trips = new Map<string, ScheduledTask>();
   private readonly customers: Customer[] = [];
   private readonly idleCustomers: Customer[] = [];
-  private busySince = new Map<string, number>();
+  private readonly busySince = new Map<string, number>();
   private busyMs = 0;
   private arrived = 0;
+  private assigned = 0;
+  private utilisationAtLastArrival = 0;
 
   constructor(readonly options: QueueWorldOptions) {
     this.random = new RandomStreams(options.seed);
@@ -72,22 +74,14 @@ export class QueueWorld {
     this.scheduleArrivals();
   }
 
-  /** Runs until every order has been assigned (or `maxSimMs` passes, which only a bug can cause). */
+  /** Runs until the last order is assigned (or `maxSimMs` passes, which only a bug can cause). */
   run(maxSimMs = 10_000 * DAY): void {
-    const step = 6 * HOUR;
-    while (this.kernel.now < maxSimMs) {
-      this.kernel.runUntil(this.kernel.now + step);
-      if (this.arrived === this.options.orders && this.orders.every((o) => o.assignedAt !== null)) break;
-    }
-    for (const [id, since] of this.busySince) {
-      this.busyMs += this.kernel.now - since;
-      this.busySince.delete(id);
-    }
+    this.kernel.runUntil(maxSimMs);
   }
 
-  /** Share of courier time spent serving, over the whole run (≈ ρ). */
+  /** Share of courier time spent serving while orders arrived (≈ ρ). */
   get utilisation(): number {
-    return this.kernel.now === 0 ? 0 : this.busyMs / (this.options.servers * this.kernel.now);
+    return this.utilisationAtLastArrival;
   }
 
   stop(): void {
@@ -160,6 +154,7 @@ export class QueueWorld {
     } else if (p.step === 'assigned') {
       const order = this.byId.get(p.orderId);
       if (order) order.assignedAt = this.kernel.now;
+      if (++this.assigned === this.options.orders) this.kernel.stop();
     }
     this.assignment.orderStep(p.orderId, p.step);
   }
@@ -175,7 +170,12 @@ export class QueueWorld {
           this.trips.delete(id);
         },
         reportPosition: () =>
-          this.net.send(id, 'dispatch', { type: 'courier.position', courierId: id, position: PICKUP, eta: null }),
+          this.net.send(id, 'dispatch', {
+            type: 'courier.position',
+            courierId: id,
+            position: PICKUP,
+            eta: null,
+          }),
       },
     });
     const actor = createActor(machine, {
@@ -222,6 +222,12 @@ export class QueueWorld {
     this.trips.set(id, task);
   }
 
+  private busyShare(): number {
+    let busy = this.busyMs;
+    for (const since of this.busySince.values()) busy += this.kernel.now - since;
+    return this.kernel.now === 0 ? 0 : busy / (this.options.servers * this.kernel.now);
+  }
+
   private accountBusy(id: string, busy: boolean): void {
     const since = this.busySince.get(id);
     if (since !== undefined) {
@@ -240,6 +246,7 @@ export class QueueWorld {
       this.kernel.schedule(at, () => {
         this.arrive();
         if (++this.arrived < this.options.orders) next();
+        else this.utilisationAtLastArrival = this.busyShare();
       });
     };
     next();
@@ -276,7 +283,12 @@ export class QueueWorld {
     const actor = createActor(machine, {
       id,
       clock: this.kernel.clock,
-      input: { id, home: DROPOFF, phone: `+377-6-${String(this.customers.length + 1).padStart(7, '0')}`, answerTimeoutMs: 60_000 },
+      input: {
+        id,
+        home: DROPOFF,
+        phone: `+377-6-${String(this.customers.length + 1).padStart(7, '0')}`,
+        answerTimeoutMs: 60_000,
+      },
     });
     this.customers.push(actor);
     this.net.register(id, (message) => actor.send(message as never));

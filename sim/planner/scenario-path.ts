@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { scenarioSchema } from '../scenario/schema.ts';
 import { UserError } from '../cli/user-error.ts';
+import { scenarioSchema } from '../scenario/schema.ts';
 
 /** A scenario field the planner can vary: a number (maybe integer) or one of an enum's words. */
 export type FieldKind =
@@ -21,7 +21,8 @@ export function parsePath(path: string): Segment[] {
   const out: Segment[] = [];
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (!m || (m[1] === '' && m[2] === '')) throw new UserError(`--vary ${path}: expected a path like a.b.c or a.b[0].c`);
+    if (!m || (m[1] === '' && m[2] === ''))
+      throw new UserError(`--vary ${path}: expected a path like a.b.c or a.b[0].c`);
     if (m[1] !== '') out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
     for (const index of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
   }
@@ -118,7 +119,7 @@ export function resolveField(path: string, scenario: unknown): ScenarioField {
           ? (schema.element as z.ZodType)
           : ((schema.def.items as readonly z.ZodType[])[seg] ?? (schema.def.rest as z.ZodType));
     } else if (schema instanceof z.ZodRecord) {
-      if (!schema.keyType.safeParse(String(seg)).success)
+      if (!z.safeParse(schema.keyType, String(seg)).success)
         throw new UserError(`--vary ${path}: "${seg}" is not a valid key of ${where}`);
       schema = schema.valueType as z.ZodType;
     } else {
@@ -134,9 +135,7 @@ export function resolveField(path: string, scenario: unknown): ScenarioField {
     if (field) walked.push('count');
   }
   if (!field)
-    throw new UserError(
-      `--vary ${path}: expected a numeric or enum field, got ${describeSchema(schema)}`,
-    );
+    throw new UserError(`--vary ${path}: expected a numeric or enum field, got ${describeSchema(schema)}`);
   return { path: formatPath(walked), segments: walked, field };
 }
 
@@ -149,7 +148,8 @@ export function withField<T>(scenario: T, segments: readonly Segment[], value: u
       node[seg] = value;
       return;
     }
-    if (node[seg] === null || typeof node[seg] !== 'object') node[seg] = typeof segments[i + 1] === 'number' ? [] : {};
+    if (node[seg] === null || typeof node[seg] !== 'object')
+      node[seg] = typeof segments[i + 1] === 'number' ? [] : {};
     node = node[seg] as Record<string | number, unknown>;
   });
   return copy;

@@ -45,13 +45,16 @@ function parseValues(spec: string, rhs: string, field: FieldKind): VaryValue[] {
     const to = parseNumber(spec, range[2], field);
     const step = range[3] === undefined ? 1 : Number(range[3]);
     if (!(step > 0)) throw new UserError(`--vary ${spec}: expected a step above 0, got ${range[3]}`);
-    if (to < from) throw new UserError(`--vary ${spec}: expected a range from low to high, got ${from}..${to}`);
+    if (to < from)
+      throw new UserError(`--vary ${spec}: expected a range from low to high, got ${from}..${to}`);
     const count = Math.floor((to - from) / step + 1e-9) + 1;
-    if (count > MAX_VALUES) throw new UserError(`--vary ${spec}: expected at most ${MAX_VALUES} values, got ${count}`);
+    if (count > MAX_VALUES)
+      throw new UserError(`--vary ${spec}: expected at most ${MAX_VALUES} values, got ${count}`);
     return Array.from({ length: count }, (_, i) => tidy(from + i * step));
   }
   const items = rhs.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new UserError(`--vary ${spec}: expected a,b,c or low..high:step, got "${rhs}"`);
+  if (items.some((s) => s === ''))
+    throw new UserError(`--vary ${spec}: expected a,b,c or low..high:step, got "${rhs}"`);
   const values: VaryValue[] =
     field.kind === 'number'
       ? items.map((s) => parseNumber(spec, s, field))
@@ -90,7 +93,9 @@ export function parseVary(specs: readonly string[], base: Scenario, source: stri
   for (const spec of specs) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1)
-      throw new UserError(`--vary: expected path=values (e.g. dispatch.policy=nearest,batched), got "${spec}"`);
+      throw new UserError(
+        `--vary: expected path=values (e.g. dispatch.policy=nearest,batched), got "${spec}"`,
+      );
     const resolved = resolveField(spec.slice(0, eq).trim(), base);
     if (dims.some((d) => d.path === resolved.path))
       throw new UserError(`--vary ${spec}: ${resolved.path} is varied twice`);

@@ -88,9 +88,50 @@ function semanticProblems(s: Scenario): string[] {
     if (errand.perDay > 0 && c.professional.count + c.ordinary.count === 0)
       out.push('fleet.couriers: expected at least one courier for errand demand, got 0');
   }
+  out.push(...flowProblems(s, areaIds));
   s.fleet.couriers.shifts.forEach((sh, i) => {
     if (sh.start === sh.end)
       out.push(`fleet.couriers.shifts[${i}]: expected start != end, got both ${sh.start}`);
+  });
+  return out;
+}
+
+/** Cross-field rules of the four flows beyond errands: each demand needs the fleet it uses. */
+function flowProblems(s: Scenario, areaIds: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const v = s.fleet.vehicles;
+  const d = s.demand;
+  if (v.withBeacons > v.count)
+    out.push(`fleet.vehicles.withBeacons: expected at most fleet.vehicles.count (${v.count}), got ${v.withBeacons}`);
+  const needs: [string, number, string, number][] = [
+    ['trunk', d.trunk.perDay, 'fleet.vehicles.count', v.count],
+    ['trips', d.trips.perDay, 'fleet.vehicles.count', v.count],
+    ['preorder', d.preorder.perDay, 'fleet.vehicles.withBeacons', v.withBeacons],
+    ['rental', d.rental.perDay, 'fleet.vehicles.rentalPool', v.rentalPool],
+    ['robot', d.robot.perDay, 'fleet.robots.count', s.fleet.robots.count],
+  ];
+  for (const [flow, perDay, field, have] of needs)
+    if (perDay > 0 && have === 0) out.push(`${field}: expected at least 1 for demand.${flow}, got 0`);
+  if (d.trunk.perDay > 0 && s.fleet.couriers.professional.count === 0)
+    out.push('fleet.couriers.professional.count: expected at least 1 for demand.trunk, got 0');
+  for (const flow of ['trunk', 'trips', 'rental', 'preorder', 'robot'] as const) {
+    const demand = d[flow];
+    for (const zone of Object.keys(demand.zones ?? {}))
+      if (!areaIds.has(zone)) out.push(`demand.${flow}.zones.${zone}: expected a coverage area id, got "${zone}"`);
+    if (demand.perDay > 0 && demand.hourly.every((w) => w === 0))
+      out.push(`demand.${flow}.hourly: expected some weight above 0, got all 0`);
+  }
+  for (const [field, range] of [
+    ['demand.trunk.goodsCents', d.trunk.goodsCents],
+    ['demand.trips.distanceM', d.trips.distanceM],
+    ['demand.rental.minutes', d.rental.minutes],
+    ['demand.preorder.totalCents', d.preorder.totalCents],
+  ] as const)
+    if (range[0] > range[1]) out.push(`${field}: expected [min, max] with min <= max, got [${range[0]}, ${range[1]}]`);
+  const ids = new Set<string>();
+  s.fleet.robots.products.forEach((p, i) => {
+    if (ids.has(p.id)) out.push(`fleet.robots.products[${i}].id: expected a unique id, got duplicate "${p.id}"`);
+    ids.add(p.id);
   });
   return out;
 }

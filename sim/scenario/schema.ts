@@ -1,5 +1,18 @@
 import { z } from 'zod';
 import { ERRAND_CATEGORIES } from '../../machines/protocol.ts';
+import {
+  dispatchPreorderSchema,
+  dispatchRentalSchema,
+  dispatchRobotSchema,
+  dispatchTrunkSchema,
+  preorderDemandSchema,
+  rentalDemandSchema,
+  robotDemandSchema,
+  robotsSchema,
+  tripDemandSchema,
+  trunkDemandSchema,
+  vehiclesSchema,
+} from './flows-schema.ts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'expected a time of day "HH:MM"');
 const share = z.number().min(0).max(1);
@@ -93,6 +106,8 @@ const fleet = z
       })
       .strict(),
     customers: z.number().int().min(1).max(1_000_000),
+    vehicles: vehiclesSchema.prefault({}),
+    robots: robotsSchema.prefault({}),
   })
   .strict();
 
@@ -157,6 +172,10 @@ const dispatch = z
         disputeResolutionMinutes: 120,
         pullLimit: 10,
       }),
+    trunk: dispatchTrunkSchema.prefault({}),
+    rental: dispatchRentalSchema.prefault({}),
+    preorder: dispatchPreorderSchema.prefault({}),
+    robot: dispatchRobotSchema.prefault({}),
   })
   .strict();
 
@@ -176,8 +195,18 @@ export const scenarioSchema = z
     coverageAreas: z.array(coverageArea).min(1),
     stores,
     fleet,
-    demand: z.object({ errand: errandDemand.optional() }).strict(),
-    dispatch: dispatch.default({ policy: 'push-pull' } as never),
+    demand: z
+      .object({
+        errand: errandDemand.optional(),
+        trunk: trunkDemandSchema.prefault({}),
+        trips: tripDemandSchema.prefault({}),
+        rental: rentalDemandSchema.prefault({}),
+        preorder: preorderDemandSchema.prefault({}),
+        robot: robotDemandSchema.prefault({}),
+      })
+      .strict(),
+    // prefault, not default: zod 4 returns a default as is, so the nested defaults would be skipped
+    dispatch: dispatch.prefault({}),
     serviceLevel: z
       .object({ onTimeTargetRate: share.default(0.9), maxWaitMinutes: positive.default(10) })
       .strict()

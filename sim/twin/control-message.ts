@@ -12,7 +12,16 @@ const controlSchema = z.discriminatedUnion('action', [
   z.object({ token, action: z.literal('speed'), speed: z.number().min(SPEED_MIN).max(SPEED_MAX) }).strict(),
   z.object({ token, action: z.literal('seek'), time: z.number().int().min(0).max(MAX_SEEK_MS) }).strict(),
   z
-    .object({ token, action: z.literal('reload'), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() })
+    .object({
+      token,
+      action: z.literal('reload'),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+    })
     .strict(),
 ]);
 
@@ -54,7 +63,11 @@ export function checkControl(message: unknown, expectedToken: string): Checked<C
     return { ok: false, code: 'invalid', error: 'control: expected an object { token, action, … }' };
   const given = (message as { token?: unknown }).token;
   if (typeof given !== 'string' || !sameToken(given, expectedToken))
-    return { ok: false, code: 'unauthorized', error: 'control: a valid token is required (printed at server start)' };
+    return {
+      ok: false,
+      code: 'unauthorized',
+      error: 'control: a valid token is required (printed at server start)',
+    };
   const parsed = controlSchema.safeParse(message);
   if (!parsed.success) return { ok: false, code: 'invalid', error: `control: ${firstIssue(parsed.error)}` };
   const { token: _token, ...action } = parsed.data;
@@ -66,6 +79,7 @@ export function checkInspect(id: unknown): Checked<string> {
   if (messageBytes(id) > MAX_MESSAGE_BYTES)
     return { ok: false, code: 'too_large', error: `inspect: expected at most ${MAX_MESSAGE_BYTES} bytes` };
   const parsed = inspectSchema.safeParse(id);
-  if (!parsed.success) return { ok: false, code: 'invalid', error: `inspect: expected an actor id (1–200 characters)` };
+  if (!parsed.success)
+    return { ok: false, code: 'invalid', error: `inspect: expected an actor id (1–200 characters)` };
   return { ok: true, value: parsed.data };
 }

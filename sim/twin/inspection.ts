@@ -11,7 +11,12 @@ function clip(text: string): string {
 }
 
 function isPoint(v: unknown): v is { x: number; y: number } {
-  return typeof v === 'object' && v !== null && typeof (v as { x?: unknown }).x === 'number' && typeof (v as { y?: unknown }).y === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { x?: unknown }).x === 'number' &&
+    typeof (v as { y?: unknown }).y === 'number'
+  );
 }
 
 /** One context value as a short string: points as coordinates, collections summarised, ids kept. */
@@ -30,8 +35,11 @@ export function summarize(value: unknown): string {
     const record = value as Record<string, unknown>;
     const id = record.orderId ?? record.id;
     const keys = Object.keys(record);
-    if (typeof id === 'string') return clip(`${id} {${keys.filter((k) => k !== 'orderId' && k !== 'id').join(', ')}}`);
-    return keys.length <= 4 ? clip(JSON.stringify(value, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))) : `{${keys.length} keys}`;
+    if (typeof id === 'string')
+      return clip(`${id} {${keys.filter((k) => k !== 'orderId' && k !== 'id').join(', ')}}`);
+    return keys.length <= 4
+      ? clip(JSON.stringify(value, (_k, v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v)))
+      : `{${keys.length} keys}`;
   }
   return typeof value;
 }
@@ -53,7 +61,11 @@ export function describe(entry: LogEntry, id: string): RecentEvent {
     case 'state':
       return { t: entry.t, kind: 'state', text: `state ${entry.state}` };
     case 'fault':
-      return { t: entry.t, kind: 'fault', text: `${entry.fault} ${entry.from} → ${entry.to}: ${messageText(entry.msg)}` };
+      return {
+        t: entry.t,
+        kind: 'fault',
+        text: `${entry.fault} ${entry.from} → ${entry.to}: ${messageText(entry.msg)}`,
+      };
     default:
       return { t: entry.t, kind: 'note', text: entry.note };
   }

@@ -1,7 +1,8 @@
-import type { WallClock } from '../kernel/kernel.ts';
+import type { Kernel, WallClock } from '../kernel/kernel.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { WorldView } from '../world/world-view.ts';
+import { formatSimTime } from '../world/time-of-day.ts';
 import type { World } from '../world/world.ts';
+import { WorldView } from '../world/world-view.ts';
 import { SPEED_MAX, SPEED_MIN } from './wire.ts';
 
 /** Builds a world for a scenario and seed; `reuseCity` lets a seek back keep the warm router. */
@@ -29,6 +30,8 @@ export interface LiveWorldOptions {
   readonly createWorld: WorldFactory;
   /** Re-reads the scenario file for `reload`; throws a ScenarioError with the message to show. */
   readonly readScenario: () => Scenario;
+  /** Told once per world when the run throws (the server logs it; the run pauses). */
+  readonly onFailure?: (err: Error) => void;
 }
 
 export type TimeResult = { ok: true; simTime: number; eventLogHash: string } | { ok: false; error: string };
@@ -41,6 +44,20 @@ interface SeekJob {
 interface ReloadJob {
   seed: number | undefined;
   waiters: ((result: TimeResult) => void)[];
+}
+
+/** Sim ms past a run's end where `boundRun` puts its stop task (1 µs: invisible on any clock). */
+export const BOUND_EPSILON = 0.001;
+
+/**
+ * `Kernel.runUntil(until)` pops past a cancelled task at the head of the queue without re-checking
+ * the time, so it can run a real task later than `until` (timers cancelled at round times make this
+ * common). A live no-op task 1 µs after `until` is then the furthest it can go: no real task past
+ * `until` runs, so the world's state is exactly its state at `until` and the clock is at most 1 µs
+ * ahead. It logs nothing and keeps the order of real tasks.
+ */
+export function boundRun(kernel: Kernel, until: number): void {
+  if (Number.isFinite(until) && until >= kernel.now) kernel.schedule(until + BOUND_EPSILON, () => {});
 }
 
 /** Share of a slice the world may compute before it yields (the rest is for frames and sockets). */
@@ -73,6 +90,8 @@ export class LiveWorld {
   private speedSamples: { wall: number; sim: number }[] = [];
   private loopDone: Promise<void> | null = null;
   private listener: LiveWorldListener | null = null;
+  /** Why the run stopped, when a machine or world bug threw; cleared by a new world. */
+  failure: string | null = null;
 
   constructor(private readonly options: LiveWorldOptions) {
     this.scenario = options.scenario;
@@ -173,6 +192,7 @@ export class LiveWorld {
     this.world.kernel.setPaused(paused);
     this.view = new WorldView(world);
     this.speedSamples = [];
+    this.failure = null;
     if (old && old !== world) await old.close();
     this.listener?.rebuilt(this.view);
     this.listener?.clockChanged();
@@ -191,39 +211,64 @@ export class LiveWorld {
     };
     while (this.running) {
       const started = wall.now();
-      if (this.reloadJob) {
-        await this.runReload(this.reloadJob);
-        reanchor();
-        continue;
-      }
-      if (this.seekJob) {
-        await this.seekChunk(this.seekJob);
-        reanchor();
+      try {
+        if (this.reloadJob) {
+          await this.runReload(this.reloadJob);
+          reanchor();
+          continue;
+        }
+        if (this.seekJob) {
+          await this.seekChunk(this.seekJob);
+          reanchor();
+          this.listener?.slice(this.view);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        const kernel = this.world.kernel;
+        if (kernel.isPaused || anchorSpeed !== kernel.currentSpeed) reanchor();
+        if (!kernel.isPaused) {
+          const desired = anchorSim + (wall.now() - anchorWall) * kernel.currentSpeed;
+          this.compute(desired, started + slice * WORK_SHARE);
+          // Compute-bound: forget the backlog rather than block to catch up.
+          if (desired - kernel.now > kernel.currentSpeed * slice) reanchor();
+        }
+        this.sample(wall.now());
         this.listener?.slice(this.view);
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
+      } catch (err) {
+        this.fail(err as Error);
       }
-      const kernel = this.world.kernel;
-      if (kernel.isPaused || anchorSpeed !== kernel.currentSpeed) reanchor();
-      if (!kernel.isPaused) {
-        const desired = anchorSim + (wall.now() - anchorWall) * kernel.currentSpeed;
-        this.compute(desired, started + slice * WORK_SHARE);
-        // Compute-bound: forget the backlog rather than block to catch up.
-        if (desired - kernel.now > kernel.currentSpeed * slice) reanchor();
-      }
-      this.sample(wall.now());
-      this.listener?.slice(this.view);
       await this.sleep(Math.max(1, started + slice - wall.now()));
     }
+  }
+
+  /**
+   * A machine or world bug threw inside the run. The server must outlive it: the world pauses at
+   * that instant, viewers see the failure in the clock status, and seek back or reload starts over.
+   */
+  private fail(err: Error): void {
+    const first = this.failure === null;
+    this.failure = `the world failed at ${formatSimTime(this.world.kernel.now)}: ${err.message}`;
+    this.world.kernel.setPaused(true);
+    if (this.seekJob) {
+      for (const w of this.seekJob.waiters) w({ ok: false, error: this.failure });
+      this.seekJob = null;
+    }
+    if (first) this.options.onFailure?.(err);
+    this.listener?.clockChanged();
   }
 
   /** Runs the kernel towards `target` until it gets there or the wall clock passes `deadline`. */
   private compute(target: number, deadline: number): boolean {
     const kernel = this.world.kernel;
     const wall = this.options.wall;
-    kernel.runUntil(target, () => {
-      if (wall.now() > deadline) kernel.stop();
-    }, CHECK_EVERY);
+    boundRun(kernel, target);
+    kernel.runUntil(
+      target,
+      () => {
+        if (wall.now() > deadline) kernel.stop();
+      },
+      CHECK_EVERY,
+    );
     return kernel.now >= target;
   }
 
@@ -237,7 +282,11 @@ export class LiveWorld {
     if (this.seekJob !== job) return;
     this.seekJob = null;
     this.listener?.clockChanged();
-    const result: TimeResult = { ok: true, simTime: this.world.kernel.now, eventLogHash: this.view.eventLogHash() };
+    const result: TimeResult = {
+      ok: true,
+      simTime: this.world.kernel.now,
+      eventLogHash: this.view.eventLogHash(),
+    };
     for (const w of job.waiters) w(result);
   }
 
@@ -261,7 +310,8 @@ export class LiveWorld {
 
   private sample(wallNow: number): void {
     this.speedSamples.push({ wall: wallNow, sim: this.world.kernel.now });
-    while (this.speedSamples.length > 2 && wallNow - this.speedSamples[0].wall > 1000) this.speedSamples.shift();
+    while (this.speedSamples.length > 2 && wallNow - this.speedSamples[0].wall > 1000)
+      this.speedSamples.shift();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -56,7 +56,9 @@ export class PositionFrames {
       const p = sample(i);
       if (!p) continue;
       const moved =
-        !this.known[i] || Math.abs(p.x - this.lastX[i]) > MIN_MOVE || Math.abs(p.y - this.lastY[i]) > MIN_MOVE;
+        !this.known[i] ||
+        Math.abs(p.x - this.lastX[i]) > MIN_MOVE ||
+        Math.abs(p.y - this.lastY[i]) > MIN_MOVE;
       if (moved) {
         this.movedAt[i] = seq;
         this.lastX[i] = p.x;
@@ -77,7 +79,9 @@ export class PositionFrames {
     view.setUint32(16, keyframe ? FRAME_FLAG_KEYFRAME : 0, true);
     view.setUint32(20, count, true);
     new Uint32Array(buffer, FRAME_HEADER_BYTES, count).set(this.indexes.subarray(0, count));
-    new Float32Array(buffer, FRAME_HEADER_BYTES + count * 4, count * 2).set(this.coords.subarray(0, count * 2));
+    new Float32Array(buffer, FRAME_HEADER_BYTES + count * 4, count * 2).set(
+      this.coords.subarray(0, count * 2),
+    );
     return buffer;
   }
 }

@@ -86,6 +86,7 @@ export async function serveCommand(scenarioPath: string, options: ServeOptions):
     wall: systemWallClock,
     createWorld,
     readScenario: () => loadScenario(scenarioPath),
+    onFailure: (err) => process.stderr.write(`twin: the run stopped (paused): ${err.stack ?? err.message}\n`),
   });
   let geometry: { city: unknown; areas: unknown; encoded: CityGeometry } | null = null;
   const city = (): CityGeometry => {

@@ -61,6 +61,7 @@ export class TwinBroadcast implements LiveWorldListener {
         if (index !== undefined) this.noteState(index, entry.state);
       });
     }
+    this.io.emit('hello', this.hello());
     this.io.emit('roster', this.roster);
     this.io.emit('states', this.fullStates());
     this.lastSlow = Number.NEGATIVE_INFINITY;
@@ -118,6 +119,7 @@ export class TwinBroadcast implements LiveWorldListener {
       seeking: this.live.seeking,
       epoch: this.epoch,
       viewers: this.io.engine.clientsCount,
+      failure: this.live.failure,
     };
   }
 
@@ -191,7 +193,12 @@ export class TwinBroadcast implements LiveWorldListener {
     const orders = view.openOrders();
     const byFlow: KpiSnapshot['byFlow'] = {};
     for (const [flow, c] of Object.entries(k.byFlow)) {
-      byFlow[flow] = { created: c.created, completed: c.completed, cancelled: c.cancelled + c.refunded, open: c.open };
+      byFlow[flow] = {
+        created: c.created,
+        completed: c.completed,
+        cancelled: c.cancelled + c.refunded,
+        open: c.open,
+      };
     }
     return {
       simTime: view.now,

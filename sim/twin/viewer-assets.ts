@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import {
+  createReadStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { UserError } from '../cli/user-error.ts';
 
@@ -64,6 +73,10 @@ export async function ensureViewerBuilt(root: string, log: (line: string) => voi
   try {
     vite = await import('vite');
   } catch {
+    if (existsSync(join(outDir, 'index.html'))) {
+      log('warning: twin-ui/ changed since the viewer was built, and vite is not installed to rebuild it');
+      return outDir;
+    }
     throw new UserError(
       'the 3D viewer is not built and vite is not installed: run `npm install` (with dev dependencies)',
     );
@@ -121,7 +134,7 @@ export async function devViewer(root: string, server: HttpServer): Promise<Viewe
   const vite = await import('vite');
   const dev = await vite.createServer({
     configFile: join(root, 'vite.config.ts'),
-    server: { middlewareMode: true, hmr: { server } },
+    server: { middlewareMode: true, ws: { server } },
     appType: 'spa',
     logLevel: 'warn',
   });

@@ -108,6 +108,8 @@ export interface ClockStatus {
   readonly seeking: { target: number; at: number } | null;
   readonly epoch: number;
   readonly viewers: number;
+  /** Set when a machine or world bug stopped the run (it is paused there; seek back or reload). */
+  readonly failure: string | null;
 }
 
 /** Live KPIs, once per wall second. */

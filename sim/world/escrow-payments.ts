@@ -1,5 +1,5 @@
-import type { PaymentInstruction, PaymentsPort } from '../../machines/payments-port.ts';
 import { createSimPayments, type PaymentTotals, type SimPayments } from '../../adapters/sim/sim-payments.ts';
+import type { PaymentInstruction, PaymentsPort } from '../../machines/payments-port.ts';
 
 /** What dispatch's books say moved, to compare with what the processor actually moved. */
 export interface BookTotals {
@@ -59,7 +59,10 @@ export class EscrowPayments {
         let remaining: number | null = null;
         for (const [part, amount, how] of moves) {
           if (amount <= 0) continue;
-          const r = how === 'capture' ? p.capture(`${key}:${part}`, holdId, amount) : p.refund(`${key}:${part}`, holdId, amount);
+          const r =
+            how === 'capture'
+              ? p.capture(`${key}:${part}`, holdId, amount)
+              : p.refund(`${key}:${part}`, holdId, amount);
           if (r.ok) remaining = r.remainingCents;
           else this.refuse(`${key}:${part}`, r.reason);
         }
@@ -89,7 +92,9 @@ export class EscrowPayments {
     check('refunded', t.refunded, books.refunded);
     check('charged', t.charged, books.charged);
     if (t.holdsPlaced !== t.held + t.captured + t.refunded)
-      out.push(`payments: holds ${t.holdsPlaced} ≠ held ${t.held} + captured ${t.captured} + refunded ${t.refunded}`);
+      out.push(
+        `payments: holds ${t.holdsPlaced} ≠ held ${t.held} + captured ${t.captured} + refunded ${t.refunded}`,
+      );
     return out;
   }
 

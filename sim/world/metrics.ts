@@ -1,6 +1,7 @@
-import type { LifecycleParams } from '../../machines/errand-order.ts';
+import type { Flow, LifecycleParams } from '../../machines/errand-order.ts';
+import { FLOWS, type FlowCounters } from './flow-metrics.ts';
 
-export type Flow = 'errand' | 'trunk' | 'robot' | 'rental' | 'preorder';
+export type { Flow };
 
 interface OrderRecord {
   readonly flow: Flow;
@@ -28,7 +29,8 @@ export interface Summary {
 
 export interface Kpis {
   orders: OrderCounts;
-  byFlow: Record<string, OrderCounts>;
+  /** Every flow, with the same order counts, plus its own counters (fallbacks, refusals, stock). */
+  byFlow: Record<string, OrderCounts & FlowCounters>;
   waitMinutes: Summary;
   fulfilmentMinutes: Summary;
   onTimeRate: number;
@@ -120,7 +122,12 @@ export class Metrics {
     return this.violationList;
   }
 
-  kpis(now: number, escrow: Kpis['escrow'], extraViolations: readonly string[]): Kpis {
+  kpis(
+    now: number,
+    escrow: Kpis['escrow'],
+    extraViolations: readonly string[],
+    flowCounters: Readonly<Record<string, FlowCounters>> = {},
+  ): Kpis {
     let busy = this.busyMs;
     let onShift = this.onShiftMs;
     for (const s of this.courierSince.values()) {
@@ -130,6 +137,8 @@ export class Metrics {
     const total = (): OrderCounts => ({ created: 0, completed: 0, cancelled: 0, refunded: 0, open: 0 });
     const orders = total();
     const byFlow: Record<string, OrderCounts> = {};
+    for (const flow of FLOWS)
+      if (flow === 'errand' || flowCounters[flow] !== undefined) byFlow[flow] = total();
     const waits: number[] = [];
     const fulfilments: number[] = [];
     let onTime = 0;
@@ -147,9 +156,11 @@ export class Metrics {
       }
     }
     const violations = [...this.violationList, ...extraViolations];
+    for (const [flow, counters] of Object.entries(flowCounters))
+      if (byFlow[flow]) byFlow[flow] = { ...counters, ...byFlow[flow] } as OrderCounts;
     return {
       orders,
-      byFlow,
+      byFlow: byFlow as Kpis['byFlow'],
       waitMinutes: summarize(waits),
       fulfilmentMinutes: summarize(fulfilments),
       onTimeRate: fulfilments.length === 0 ? 0 : Math.round((onTime / fulfilments.length) * 10_000) / 10_000,

@@ -29,7 +29,14 @@ const VARIANT_FIELDS = ['variant', 'courierType'] as const;
 /** Context fields where an actor that the mobility does not move keeps its position. */
 const POSITION_FIELDS = ['position', 'home', 'location', 'at'] as const;
 /** Top-level states after which an order no longer counts as open. */
-const ENDED_ORDER_STATES = new Set(['delivered', 'completed', 'cancelled', 'refunded', 'rejected', 'disputed']);
+const ENDED_ORDER_STATES = new Set([
+  'delivered',
+  'completed',
+  'cancelled',
+  'refunded',
+  'rejected',
+  'disputed',
+]);
 /** Ring-buffer histories kept for ids that are not actors (orders, ports), oldest evicted first. */
 const MAX_OTHER_HISTORIES = 5_000;
 
@@ -49,7 +56,11 @@ function isPoint(value: unknown): value is Point {
 }
 
 function isActorRef(value: unknown): value is { getSnapshot(): SnapshotLike } {
-  return typeof value === 'object' && value !== null && typeof (value as never)['getSnapshot'] === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { getSnapshot?: unknown }).getSnapshot === 'function'
+  );
 }
 
 function topState(value: unknown): string {
@@ -74,7 +85,7 @@ export class WorldView {
 
   constructor(
     readonly world: World,
-    private readonly historyLength = 16,
+    private readonly historyLength = 40,
   ) {
     for (const { id } of world.actorIds()) this.actorIdSet.add(id);
     world.log.onEntry((entry) => this.remember(entry));

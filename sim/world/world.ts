@@ -17,6 +17,7 @@ import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { CourierAssignment } from './courier-assignment.ts';
 import { EscrowPayments } from './escrow-payments.ts';
+import { Flows } from './flows.ts';
 import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
@@ -64,6 +65,10 @@ export class World {
   readonly population: Population;
   readonly seed: number;
   private readonly actors = new Map<string, AnyActor>();
+  /** Actors of the other flows (cars, beacons, robots), by id, with their kind. */
+  private readonly adopted = new Map<string, { kind: string; actor: AnyActorRef }>();
+  /** The four flows beyond errands: fleet, vehicle port, their orders, demand and counters. */
+  readonly flows: Flows;
   private dispatch!: Actor<typeof dispatchMachine>;
   private readonly lastState = new Map<string, string>();
   /** The dispatch policy's spatial port: idle couriers, waiting orders, offers. */
@@ -96,12 +101,35 @@ export class World {
       area: compileCoverageArea(a.geometry, city.projection),
     }));
     this.population = placePopulation(scenario, city, this.areas, this.random);
+    this.flows = new Flows({
+      scenario,
+      city,
+      kernel: this.kernel,
+      net: this.net,
+      random: this.random,
+      mobility: this.mobility,
+      areas: this.areas,
+      population: this.population,
+      metrics: this.metrics,
+      inject: (id, event) => this.inject(id, event),
+      adopt: (id, kind, actor, observe) => this.adopt(id, kind, actor, observe),
+      isIdle: (id) => this.actors.get(id)?.getSnapshot().value === 'idle',
+      sendFrom: (from, params) => this.sendFrom(from, params),
+      findCouriers: (orderId, point, radius, category) =>
+        this.assignment.orderSearching(orderId, point, radius, category),
+      lifecycle: (params) => {
+        this.metrics.lifecycle(params, this.kernel.now);
+        this.assignment.orderStep(params.orderId, params.step);
+      },
+    });
     this.createDispatch();
     this.createStores();
     this.createCouriers();
+    this.flows.createVehicles();
     this.createCustomers();
     this.scheduleDays(0);
     this.scheduleErrandDemand();
+    this.flows.startDemand();
   }
 
   /** Runs as fast as possible up to `until` (sim ms). */
@@ -111,16 +139,19 @@ export class World {
 
   /** Every actor id with its kind, for the twin and tests. */
   actorIds(): { id: string; kind: string }[] {
-    return [...this.actors.keys()].map((id) => ({
-      id,
-      kind: id.startsWith('S') ? 'store' : id.startsWith('U') ? 'customer' : 'courier',
-    }));
+    return [
+      ...[...this.actors.keys()].map((id) => ({
+        id,
+        kind: id.startsWith('S') ? 'store' : id.startsWith('U') ? 'customer' : 'courier',
+      })),
+      ...[...this.adopted].map(([id, a]) => ({ id, kind: a.kind })),
+    ];
   }
 
   /** The current snapshot of an actor (top-level or an order inside dispatch). */
   snapshotOf(id: string): unknown {
     if (id === 'dispatch') return this.dispatch.getSnapshot();
-    const actor = this.actors.get(id);
+    const actor = this.actors.get(id) ?? this.adopted.get(id)?.actor;
     if (actor) return actor.getSnapshot();
     return this.dispatch.system.get(id)?.getSnapshot();
   }
@@ -133,6 +164,7 @@ export class World {
       ...ledgerViolations(ctx.ledger),
       ...ctx.refusals,
       ...this.payments.violations({ ...t, charged: 0 }),
+      ...this.flows.violations(),
     ];
     return this.metrics.kpis(
       this.kernel.now,
@@ -144,6 +176,7 @@ export class World {
         stillHeld: stillHeld(ctx.ledger),
       },
       extra,
+      this.flows.counters(),
     );
   }
 
@@ -164,6 +197,7 @@ export class World {
 
   async close(): Promise<void> {
     for (const actor of this.actors.values()) actor.stop();
+    for (const { actor } of this.adopted.values()) actor.stop();
     this.dispatch.stop();
     await this.log.close();
   }
@@ -186,7 +220,25 @@ export class World {
   /** Delivers a world event (demand, shift, arrival, opening hours) and logs it like a message. */
   private inject(id: string, event: NetMessage): void {
     this.log.append({ t: this.kernel.now, kind: 'msg', from: 'world', to: id, msg: event });
-    this.actors.get(id)?.send(event as never);
+    (this.actors.get(id) ?? this.adopted.get(id)?.actor)?.send(event as never);
+  }
+
+  /**
+   * Adds an actor of the other flows: its net address (each message stamped with its delivery time
+   * `at`, the actor's clock reading, and shown to `observe` first) and its state log.
+   */
+  private adopt(
+    id: string,
+    kind: string,
+    actor: AnyActorRef,
+    observe?: (message: NetMessage, from: string) => void,
+  ): void {
+    this.adopted.set(id, { kind, actor });
+    this.net.register(id, (message, from) => {
+      observe?.(message, from);
+      actor.send({ ...message, at: this.kernel.now } as never);
+    });
+    actor.subscribe((snap: { value: unknown }) => this.observeState(id, snap.value));
   }
 
   private sendFrom(from: string, params: SendParams): void {
@@ -211,7 +263,7 @@ export class World {
       },
     });
     const machine = dispatchMachine.provide({
-      actors: { errandOrder: orderMachine },
+      actors: { errandOrder: orderMachine, ...this.flows.orderActors() },
       actions: {
         send: (_, params) => this.sendFrom('dispatch', params),
         broadcast: (_, params) => {
@@ -228,6 +280,7 @@ export class World {
         fees: e.fees ?? DEFAULT_ERRAND_FEES,
         pullLimit: e.pullLimit,
         policy: this.assignment.policy,
+        flows: this.flows.dispatchInput(),
         timing: {
           pushRadius: e.pushRadiusM,
           repushMs: e.repushSeconds * 1000,
@@ -245,7 +298,10 @@ export class World {
         if (snap.status === 'done' || snap.status === 'stopped') this.lastState.delete(id);
       },
     });
-    this.net.register('dispatch', (message) => this.dispatch.send(message as never));
+    // dispatch reads time from the messages it gets (key windows, beacon slots): the net stamps it
+    this.net.register('dispatch', (message) =>
+      this.dispatch.send({ ...message, at: this.kernel.now } as never),
+    );
     this.dispatch.start();
   }
 
@@ -339,7 +395,10 @@ export class World {
 
   private createCustomers(): void {
     const machine = customerMachine.provide({
-      actions: { send: ({ self }, params) => this.sendFrom(self.id, params) },
+      actions: {
+        send: ({ self }, params) => this.sendFrom(self.id, params),
+        walk: ({ self, context }, params) => this.flows.walk(self.id, context.home, params.to),
+      },
     });
     for (const p of this.population.customers) {
       const actor = createActor(machine, {
@@ -350,6 +409,7 @@ export class World {
           home: p.home,
           phone: `+377-6-${p.id.slice(1).padStart(7, '0')}`,
           answerTimeoutMs: 60_000,
+          ...this.flows.customerExtras(p.id),
         },
       });
       this.actors.set(p.id, actor);

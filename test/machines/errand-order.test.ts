@@ -39,6 +39,7 @@ function events(s: Snap): ErrandOrderEvent[] {
   return [
     { type: 'route.quote', orderId, distance: 1_800, duration: 400 },
     { type: 'route.quote', orderId, distance: null, duration: null },
+    { type: 'errand.republish', orderId },
     { type: 'couriers.found', orderId, courierIds: [COURIER, OTHER_COURIER] },
     { type: 'errand.accept', orderId, courierId: COURIER },
     { type: 'errand.accept', orderId, courierId: OTHER_COURIER },
@@ -88,7 +89,7 @@ describe('errandOrderMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {
     const r = coverage();
     printCoverage(r);
-    expect(r.transitions).toHaveLength(19);
+    expect(r.transitions).toHaveLength(23);
     expect(r.mismatches).toEqual([]);
     expect(r.uncovered.map((t) => t.key)).toEqual([]);
   });
@@ -263,6 +264,30 @@ describe('errandOrderMachine timers and money (simulated clock)', () => {
       payout: gross - commission,
       commission,
       refund: 600 - gross,
+    });
+  });
+
+  it('refuses accepts and cancels while disputed, and answers a repeated publish with the same terms', () => {
+    const run = openOrder();
+    run.send({ type: 'errand.republish', orderId: ORDER });
+    const published = messages(run.effectsOf<SendParams>('send'), 'errand.published', PUBLISHER);
+    expect(published).toHaveLength(2);
+    expect(published[1]).toEqual(published[0]);
+    for (const e of [accept(COURIER), pickedUp, delivered]) run.send(e);
+    run.send({ type: 'errand.dispute', orderId: ORDER, publisherId: PUBLISHER, reason: 'damaged' });
+    run.send(accept(OTHER_COURIER));
+    run.send(cancel);
+    expect(run.actor.getSnapshot().value).toBe('disputed');
+    expect(messages(run.effectsOf<SendParams>('send'), 'errand.acceptResult', OTHER_COURIER).at(-1)).toEqual({
+      type: 'errand.acceptResult',
+      orderId: ORDER,
+      ok: false,
+      reason: 'already_assigned',
+    });
+    expect(messages(run.effectsOf<SendParams>('send'), 'errand.cancelRefused', PUBLISHER).at(-1)).toEqual({
+      type: 'errand.cancelRefused',
+      orderId: ORDER,
+      reason: 'disputed',
     });
   });
 

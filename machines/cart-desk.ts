@@ -1,0 +1,223 @@
+import { enqueueActions, setup } from 'xstate';
+import { type CartBook, type CartLine, cartOf, cartTotalCents, emptyCartBook, putBack, settle, take } from './cart.ts';
+import type { CountParams, LifecycleParams, SendParams } from './errand-order.ts';
+import type { PaymentInstruction } from './payments-port.ts';
+import { emptyMap, mapDelete, mapGet, mapSet, type PersistentMap } from './persistent-map.ts';
+
+export interface CartDeskInput {
+  /** Unit prices in cents of the products robots carry. */
+  readonly prices: Readonly<Record<string, number>>;
+  /** Unpaid-cart policy: a cart left when its user walks away is charged after this long. */
+  readonly unpaidGraceMs: number;
+}
+
+export interface Receipt {
+  readonly userId: string;
+  readonly cartId: string;
+  readonly lines: readonly CartLine[];
+  readonly totalCents: number;
+}
+
+export interface CartDeskContext extends CartDeskInput {
+  /** Open carts (paid ones leave the book; what they held is in `sold`). */
+  book: CartBook;
+  /** User → the id of their open cart (`K…`, an order of the robot flow). */
+  openCarts: PersistentMap<string>;
+  cartSeq: number;
+  /** Payment id → what it paid: a repeated pay instruction gets the same receipt, charged once. */
+  receipts: PersistentMap<Receipt>;
+  /** Items paid for, per product (stock conservation: robots + carts + sold = loaded). */
+  sold: Readonly<Record<string, number>>;
+  /** Cents charged through the payments port. */
+  charged: number;
+}
+
+type At = { at?: number };
+export type CartDeskEvent = At &
+  (
+    | { type: 'cart.take'; robotId: string; userId: string; productId: string }
+    | { type: 'cart.putBack'; robotId: string; userId: string; productId: string }
+    | { type: 'cart.get'; userId: string; replyTo: string }
+    | { type: 'cart.pay'; userId: string; paymentId: string; replyTo: string }
+    | { type: 'cart.sessionEnded'; robotId: string; userId: string }
+    | { type: 'cart.autoSettle'; userId: string }
+  );
+
+function lifecycle(cartId: string, step: LifecycleParams['step'], now: number): LifecycleParams {
+  return { orderId: cartId, flow: 'robot', step, courierId: null, dueBy: now };
+}
+
+const count = (counter: string): CountParams => ({ flow: 'robot', counter });
+
+/** Sold counts plus the lines of one payment. */
+function addSold(sold: Readonly<Record<string, number>>, lines: readonly CartLine[]): Record<string, number> {
+  const next = { ...sold };
+  for (const l of lines) next[l.productId] = (next[l.productId] ?? 0) + l.qty;
+  return next;
+}
+
+/**
+ * Dispatch's cart desk (flow 2), a long-lived child of the server: one cart per user, fed by the
+ * robots' item sensors (taken out, put back), shown on any terminal (the robot's screen or the
+ * user's phone), paid on instruction through the payments port — the payment id is the idempotency
+ * key, so a repeated instruction returns the same receipt and charges once. Each cart is an order of
+ * the robot flow (`K…`): completed when paid, cancelled when everything went back. Unpaid-cart
+ * policy (stated, and the same in the README): when the user walks away from the robot with items
+ * in the cart, the cart is charged to the member after `unpaidGraceMs`, unless they pay first.
+ */
+export const cartDeskMachine = setup({
+  types: {
+    context: {} as CartDeskContext,
+    events: {} as CartDeskEvent,
+    input: {} as CartDeskInput,
+  },
+  actions: {
+    send: (_, _params: SendParams) => {},
+    payments: (_, _params: PaymentInstruction) => {},
+    lifecycle: (_, _params: LifecycleParams) => {},
+    count: (_, _params: CountParams) => {},
+  },
+  delays: { unpaidGrace: ({ context }) => context.unpaidGraceMs },
+}).createMachine({
+  id: 'cartDesk',
+  context: ({ input }) => ({
+    ...input,
+    book: emptyCartBook(),
+    openCarts: emptyMap(),
+    cartSeq: 0,
+    receipts: emptyMap(),
+    sold: {},
+    charged: 0,
+  }),
+  on: {
+    'cart.take': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        enqueue.cancel(`unpaid:${event.userId}`);
+        let { openCarts, cartSeq } = context;
+        if (mapGet(openCarts, event.userId) === undefined) {
+          cartSeq += 1;
+          const cartId = `K${cartSeq}`;
+          openCarts = mapSet(openCarts, event.userId, cartId);
+          enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'created', event.at ?? 0) });
+          enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'assigned', event.at ?? 0) });
+        }
+        enqueue.assign({ book: take(context.book, event.userId, event.productId), openCarts, cartSeq });
+      }),
+    },
+    'cart.putBack': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const r = putBack(context.book, event.userId, event.productId);
+        if (r.ok) enqueue.assign({ book: r.book });
+        else enqueue({ type: 'count', params: count('putBackRefused') });
+      }),
+    },
+    'cart.get': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const lines = cartOf(context.book, event.userId);
+        const total = cartTotalCents(lines, context.prices);
+        enqueue({
+          type: 'send',
+          params: {
+            to: event.replyTo,
+            message: { type: 'cart.list', userId: event.userId, lines, totalCents: total.ok ? total.totalCents : 0 },
+          },
+        });
+      }),
+    },
+    'cart.pay': {
+      actions: enqueueActions(({ context, event, enqueue }) =>
+        payCart(context, event.userId, event.paymentId, event.replyTo, event.at ?? 0, enqueue as Enqueue),
+      ),
+    },
+    'cart.autoSettle': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const cartId = mapGet(context.openCarts, event.userId);
+        if (cartId === undefined) return;
+        enqueue({ type: 'count', params: count('autoCharged') });
+        payCart(context, event.userId, `${cartId}:unpaid`, event.userId, event.at ?? 0, enqueue as Enqueue);
+      }),
+    },
+    'cart.sessionEnded': {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const cartId = mapGet(context.openCarts, event.userId);
+        if (cartId === undefined) return;
+        if (cartOf(context.book, event.userId).length > 0) {
+          enqueue.raise({ type: 'cart.autoSettle', userId: event.userId }, {
+            delay: 'unpaidGrace',
+            id: `unpaid:${event.userId}`,
+          });
+          return;
+        }
+        // everything went back: the cart ends with nothing to pay
+        enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'cancelled', event.at ?? 0) });
+        enqueue({ type: 'count', params: count('emptiedCarts') });
+        enqueue.assign({ openCarts: mapDelete(context.openCarts, event.userId) });
+      }),
+    },
+  },
+});
+
+/** The slice of XState's `enqueue` that paying a cart uses (typed against this machine's actions). */
+interface Enqueue {
+  (action: { type: 'send'; params: SendParams }): void;
+  (action: { type: 'payments'; params: PaymentInstruction }): void;
+  (action: { type: 'lifecycle'; params: LifecycleParams }): void;
+  (action: { type: 'count'; params: CountParams }): void;
+  assign(patch: Partial<CartDeskContext>): void;
+  cancel(id: string): void;
+}
+
+/**
+ * Pays a user's cart under `paymentId`: a known payment id is answered with its receipt (charged
+ * once); an empty cart or an unpriced product is refused; otherwise the cart moves to sold, the
+ * payments port charges it with the payment id as idempotency key, and the cart order completes.
+ */
+function payCart(
+  context: CartDeskContext,
+  userId: string,
+  paymentId: string,
+  replyTo: string,
+  now: number,
+  enqueue: Enqueue,
+): void {
+  const known = mapGet(context.receipts, paymentId);
+  const refuse = (reason: string) =>
+    enqueue({ type: 'send', params: { to: replyTo, message: { type: 'cart.payRefused', userId, paymentId, reason } } });
+  if (known) {
+    enqueue({ type: 'count', params: count('repeatedPayInstructions') });
+    enqueue({
+      type: 'send',
+      params: {
+        to: replyTo,
+        message: { type: 'cart.paid', userId, paymentId, lines: known.lines, totalCents: known.totalCents },
+      },
+    });
+    return;
+  }
+  const cartId = mapGet(context.openCarts, userId);
+  const lines = cartOf(context.book, userId);
+  if (cartId === undefined || lines.length === 0) return refuse('empty_cart');
+  const total = cartTotalCents(lines, context.prices);
+  if (!total.ok) return refuse('unknown_price');
+  const r = settle(context.book, userId, paymentId, lines);
+  if (!r.ok) return refuse(r.reason);
+  const receipt: Receipt = { userId, cartId, lines, totalCents: total.totalCents };
+  enqueue.cancel(`unpaid:${userId}`);
+  enqueue.assign({
+    book: { carts: r.book.carts, paid: {} },
+    openCarts: mapDelete(context.openCarts, userId),
+    receipts: mapSet(context.receipts, paymentId, receipt),
+    sold: addSold(context.sold, lines),
+    charged: context.charged + total.totalCents,
+  });
+  if (total.totalCents > 0)
+    enqueue({
+      type: 'payments',
+      params: { kind: 'charge', idempotencyKey: paymentId, orderId: cartId, payer: userId, amount: total.totalCents },
+    });
+  enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'completed', now) });
+  enqueue({
+    type: 'send',
+    params: { to: replyTo, message: { type: 'cart.paid', userId, paymentId, lines, totalCents: total.totalCents } },
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * The rolling-horizon meal dispatch, in the spirit of the published state of the art for the meal
+ * delivery routing problem: decide every f minutes on what is known, bundle against a target size
+ * that follows the balance of orders and couriers, assign couriers to bundles optimally, and commit
+ * only what cannot wait — a later decision knows more orders and more free couriers.
+ */
+import { type Bundle, bestSequence, bundleOf, formBundles } from './meal-bundles.ts';
+import type {
+  AssignmentSolver,
+  CourierView,
+  MealDecision,
+  MealPolicyView,
+  RollingParams,
+  RouteDecision,
+} from './meal-policy.ts';
+import type { MealOrder } from './meal-protocol.ts';
+import { MINUTE_MS, routeTimes, travelMs } from './meal-route.ts';
+
+/** Cost of leaving one order without a courier in this decision, in cost minutes: above any real plan. */
+const UNASSIGNED_COST = 100_000;
+
+/** A courier doing a bundle, departing as late as still lets it pick up on time. */
+export interface BundlePlan {
+  readonly departAt: number;
+  /** The last departure that still reaches the pickup by the bundle's ready time. */
+  readonly latestDepartAt: number;
+  readonly pickupAt: number;
+  readonly dropoffs: readonly number[];
+  readonly freeAt: number;
+  /** Click-to-door minutes, weighted overage beyond the target, and weighted courier minutes. */
+  readonly cost: number;
+}
+
+/**
+ * Plans `bundle` for `courier`, or returns null when the courier could not pick it up before its
+ * off time. Why "as late as possible": an early departure only adds waiting at the restaurant,
+ * which would wrongly make near couriers look expensive.
+ */
+export function planBundle(
+  view: MealPolicyView,
+  params: RollingParams,
+  courier: CourierView,
+  bundle: Bundle,
+): BundlePlan | null {
+  const { timing, now } = view;
+  const available = Math.max(now, courier.freeAt, courier.shift.onTime);
+  const travel = travelMs(courier.point, bundle.restaurant, timing.metersPerMinute);
+  const latestDepartAt = bundle.readyAt - timing.halfPickupMs - travel;
+  const departAt = Math.max(available, latestDepartAt);
+  const t = routeTimes(
+    timing,
+    courier.point,
+    departAt,
+    bundle.restaurant,
+    bundle.readyAt,
+    bundle.orders.map((o) => o.point),
+  );
+  if (t.pickupAt > courier.shift.offTime) return null;
+  let clickToDoor = 0;
+  let overage = 0;
+  bundle.orders.forEach((o, i) => {
+    const ctd = t.dropoffs[i] - o.placedAt;
+    clickToDoor += ctd;
+    overage += Math.max(0, ctd - timing.targetClickToDoorMs);
+  });
+  const cost =
+    (clickToDoor + params.overageWeight * overage + params.courierTimeWeight * (t.freeAt - departAt)) /
+    MINUTE_MS;
+  return {
+    departAt,
+    latestDepartAt,
+    pickupAt: t.pickupAt,
+    dropoffs: t.dropoffs,
+    freeAt: t.freeAt,
+    cost,
+  };
+}
+
+/** Couriers that can start a route within the horizon and still pick something up. */
+function courierPool(view: MealPolicyView, horizonMs: number): CourierView[] {
+  const limit = view.now + horizonMs;
+  return view.couriers.filter(
+    (c) =>
+      c.status !== 'off' &&
+      c.shift.offTime >= view.now + view.timing.halfPickupMs &&
+      Math.max(c.freeAt, c.shift.onTime) <= limit,
+  );
+}
+
+/** Target bundle size: orders ready soon per courier free soon, rounded up, within [1, maxBundle]. */
+export function targetBundleSize(params: RollingParams, ordersSoon: number, couriersSoon: number): number {
+  const ratio = (params.bundleScale * ordersSoon) / Math.max(1, couriersSoon);
+  return Math.max(1, Math.min(params.maxBundle, Math.ceil(ratio - 1e-9)));
+}
+
+/**
+ * One decision of the rolling horizon. Orders ready within the horizon are bundled; every bundle
+ * may take one of its cheapest candidate couriers or stay unassigned (at a cost above any plan), and
+ * the solver picks the cheapest assignment overall. Of that plan only the routes whose courier is
+ * waiting now and must leave before the next decision are committed; with `preposition`, the other
+ * waiting couriers of the plan start towards their bundle's restaurant.
+ */
+export function rollingDecisions(
+  view: MealPolicyView,
+  params: RollingParams,
+  solve: AssignmentSolver,
+): MealDecision {
+  const horizonMs = params.horizonMinutes * MINUTE_MS;
+  const orders = view.orders.filter((o) => o.readyAt <= view.now + horizonMs);
+  const pool = courierPool(view, horizonMs);
+  if (orders.length === 0 || pool.length === 0) return { routes: [], repositions: [] };
+  const size = targetBundleSize(params, orders.length, pool.length);
+  const bundles = formBundles(view.timing, view.restaurants, orders, {
+    size,
+    maxReadySpreadMs: params.maxReadySpreadMinutes * MINUTE_MS,
+    maxDetourMs: params.maxDetourMinutes * MINUTE_MS,
+  });
+  const plans = new Map<number, BundlePlan>();
+  const rows = bundles.map((bundle, b) => {
+    const candidates: { column: number; cost: number }[] = [];
+    pool.forEach((courier, c) => {
+      const plan = planBundle(view, params, courier, bundle);
+      if (!plan) return;
+      plans.set(b * pool.length + c, plan);
+      candidates.push({ column: c, cost: plan.cost });
+    });
+    candidates.sort((x, y) => x.cost - y.cost || x.column - y.column);
+    const kept = candidates.slice(0, params.candidatesPerBundle);
+    kept.push({ column: pool.length + b, cost: UNASSIGNED_COST * bundle.orders.length });
+    return kept;
+  });
+  const chosen = solve({ columns: pool.length + bundles.length, rows });
+  const cutoff = view.now + params.intervalMinutes * MINUTE_MS;
+  const routes: RouteDecision[] = [];
+  const repositions: { courierId: string; restaurantId: string }[] = [];
+  chosen.forEach((c, b) => {
+    if (c < 0 || c >= pool.length) return;
+    const courier = pool[c];
+    if (courier.status !== 'waiting' || courier.shift.onTime > view.now) return;
+    const plan = plans.get(b * pool.length + c) as BundlePlan;
+    const bundle = bundles[b];
+    if (plan.latestDepartAt < cutoff || courier.place === bundle.restaurantId) {
+      routes.push({
+        courierId: courier.shift.id,
+        restaurantId: bundle.restaurantId,
+        orderIds: bundle.orders.map((o) => o.id),
+      });
+    } else if (params.preposition) {
+      repositions.push({ courierId: courier.shift.id, restaurantId: bundle.restaurantId });
+    }
+  });
+  return { routes, repositions };
+}
+
+/**
+ * On-arrival update: the courier is at the restaurant with `current` (orders in sequence) and will
+ * pick up at `pickupAt`. Open orders of that restaurant that are ready by then join the bundle, one
+ * at a time, while the grown bundle costs less than the current one plus the order's best plan
+ * with any other courier — the courier is already there, so a joined order needs no second trip.
+ * Returns the grown bundle in drop-off sequence, or null when nothing joins.
+ */
+export function arrivalBundle(
+  view: MealPolicyView,
+  params: RollingParams,
+  courier: CourierView,
+  restaurantId: string,
+  current: readonly MealOrder[],
+  pickupAt: number,
+): MealOrder[] | null {
+  const restaurant = view.restaurants[restaurantId];
+  const others = courierPool(view, params.horizonMinutes * MINUTE_MS).filter(
+    (c) => c.shift.id !== courier.shift.id,
+  );
+  const candidates = view.orders.filter((o) => o.restaurantId === restaurantId && o.readyAt <= pickupAt);
+  const here: CourierView = { ...courier, freeAt: view.now };
+  let bundle = current.slice();
+  let grew = false;
+  const costHere = (orders: readonly MealOrder[]) =>
+    planBundle(view, params, here, bundleOf(restaurantId, restaurant, orders))?.cost ??
+    Number.POSITIVE_INFINITY;
+  for (const order of candidates) {
+    if (bundle.length >= params.maxBundle) break;
+    const grown = bestSequence(view.timing, restaurant, [...bundle, order]);
+    let alone = UNASSIGNED_COST;
+    for (const other of others) {
+      const plan = planBundle(view, params, other, bundleOf(restaurantId, restaurant, [order]));
+      if (plan && plan.cost < alone) alone = plan.cost;
+    }
+    if (costHere(grown) < costHere(bundle) + alone) {
+      bundle = grown;
+      grew = true;
+    }
+  }
+  return grew ? bundle : null;
+}
