@@ -124,7 +124,10 @@ export const beaconDeskMachine = setup({
           enqueue({ type: 'count', params: { flow: 'preorder', counter: 'resolvedAdvertisements' } });
         } else {
           enqueue.assign({ table: s.table });
-          enqueue({ type: 'count', params: { flow: 'preorder', counter: `refusedAdvertisements.${s.reason}` } });
+          enqueue({
+            type: 'count',
+            params: { flow: 'preorder', counter: `refusedAdvertisements.${s.reason}` },
+          });
         }
       }),
     },

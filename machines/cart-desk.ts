@@ -1,5 +1,14 @@
 import { enqueueActions, setup } from 'xstate';
-import { type CartBook, type CartLine, cartOf, cartTotalCents, emptyCartBook, putBack, settle, take } from './cart.ts';
+import {
+  type CartBook,
+  type CartLine,
+  cartOf,
+  cartTotalCents,
+  emptyCartBook,
+  putBack,
+  settle,
+  take,
+} from './cart.ts';
 import type { CountParams, LifecycleParams, SendParams } from './errand-order.ts';
 import type { PaymentInstruction } from './payments-port.ts';
 import { emptyMap, mapDelete, mapGet, mapSet, type PersistentMap } from './persistent-map.ts';
@@ -119,7 +128,12 @@ export const cartDeskMachine = setup({
           type: 'send',
           params: {
             to: event.replyTo,
-            message: { type: 'cart.list', userId: event.userId, lines, totalCents: total.ok ? total.totalCents : 0 },
+            message: {
+              type: 'cart.list',
+              userId: event.userId,
+              lines,
+              totalCents: total.ok ? total.totalCents : 0,
+            },
           },
         });
       }),
@@ -142,10 +156,13 @@ export const cartDeskMachine = setup({
         const cartId = mapGet(context.openCarts, event.userId);
         if (cartId === undefined) return;
         if (cartOf(context.book, event.userId).length > 0) {
-          enqueue.raise({ type: 'cart.autoSettle', userId: event.userId }, {
-            delay: 'unpaidGrace',
-            id: `unpaid:${event.userId}`,
-          });
+          enqueue.raise(
+            { type: 'cart.autoSettle', userId: event.userId },
+            {
+              delay: 'unpaidGrace',
+              id: `unpaid:${event.userId}`,
+            },
+          );
           return;
         }
         // everything went back: the cart ends with nothing to pay
@@ -182,7 +199,10 @@ function payCart(
 ): void {
   const known = mapGet(context.receipts, paymentId);
   const refuse = (reason: string) =>
-    enqueue({ type: 'send', params: { to: replyTo, message: { type: 'cart.payRefused', userId, paymentId, reason } } });
+    enqueue({
+      type: 'send',
+      params: { to: replyTo, message: { type: 'cart.payRefused', userId, paymentId, reason } },
+    });
   if (known) {
     enqueue({ type: 'count', params: count('repeatedPayInstructions') });
     enqueue({
@@ -196,11 +216,20 @@ function payCart(
   }
   const cartId = mapGet(context.openCarts, userId);
   const lines = cartOf(context.book, userId);
-  if (cartId === undefined || lines.length === 0) return refuse('empty_cart');
+  if (cartId === undefined || lines.length === 0) {
+    refuse('empty_cart');
+    return;
+  }
   const total = cartTotalCents(lines, context.prices);
-  if (!total.ok) return refuse('unknown_price');
+  if (!total.ok) {
+    refuse('unknown_price');
+    return;
+  }
   const r = settle(context.book, userId, paymentId, lines);
-  if (!r.ok) return refuse(r.reason);
+  if (!r.ok) {
+    refuse(r.reason);
+    return;
+  }
   const receipt: Receipt = { userId, cartId, lines, totalCents: total.totalCents };
   enqueue.cancel(`unpaid:${userId}`);
   enqueue.assign({
@@ -213,11 +242,20 @@ function payCart(
   if (total.totalCents > 0)
     enqueue({
       type: 'payments',
-      params: { kind: 'charge', idempotencyKey: paymentId, orderId: cartId, payer: userId, amount: total.totalCents },
+      params: {
+        kind: 'charge',
+        idempotencyKey: paymentId,
+        orderId: cartId,
+        payer: userId,
+        amount: total.totalCents,
+      },
     });
   enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'completed', now) });
   enqueue({
     type: 'send',
-    params: { to: replyTo, message: { type: 'cart.paid', userId, paymentId, lines, totalCents: total.totalCents } },
+    params: {
+      to: replyTo,
+      message: { type: 'cart.paid', userId, paymentId, lines, totalCents: total.totalCents },
+    },
   });
 }

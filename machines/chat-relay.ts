@@ -1,3 +1,5 @@
+import { emptyMap, mapDelete, mapGet, mapSet, type PersistentMap } from './persistent-map.ts';
+
 /**
  * Masked phone numbers for the chat relay. Each party of an order gets a virtual number valid only
  * while the order is active; the relay maps a number back to the real party, and once the order
@@ -12,11 +14,12 @@ export interface MaskedLine {
 }
 
 export interface ChatRelay {
-  readonly lines: Readonly<Record<string, MaskedLine>>;
-  readonly byOrder: Readonly<Record<string, readonly [string, string]>>;
+  /** Masked number → its line (persistent maps: opening and closing lines stays cheap all day). */
+  readonly lines: PersistentMap<MaskedLine>;
+  readonly byOrder: PersistentMap<readonly [string, string]>;
 }
 
-export const EMPTY_RELAY: ChatRelay = { lines: {}, byOrder: {} };
+export const EMPTY_RELAY: ChatRelay = { lines: emptyMap(), byOrder: emptyMap() };
 
 /**
  * The pair of masked numbers of the order with sequence number `orderSeq`. Derived from the
@@ -37,25 +40,20 @@ export function openLines(
   parties: { publisher: string; courier: string; publisherMasked: string; courierMasked: string },
 ): ChatRelay {
   const { publisher, courier, publisherMasked, courierMasked } = parties;
+  const lines = mapSet(relay.lines, publisherMasked, { orderId, owner: publisher, peer: courier });
   return {
-    lines: {
-      ...relay.lines,
-      [publisherMasked]: { orderId, owner: publisher, peer: courier },
-      [courierMasked]: { orderId, owner: courier, peer: publisher },
-    },
-    byOrder: { ...relay.byOrder, [orderId]: [publisherMasked, courierMasked] },
+    lines: mapSet(lines, courierMasked, { orderId, owner: courier, peer: publisher }),
+    byOrder: mapSet(relay.byOrder, orderId, [publisherMasked, courierMasked] as const),
   };
 }
 
 /** Closes an order's numbers; messages to them are refused from now on. */
 export function closeLines(relay: ChatRelay, orderId: string): ChatRelay {
-  const numbers = relay.byOrder[orderId];
+  const numbers = mapGet(relay.byOrder, orderId);
   if (!numbers) return relay;
-  const lines = { ...relay.lines };
-  for (const n of numbers) delete lines[n];
-  const byOrder = { ...relay.byOrder };
-  delete byOrder[orderId];
-  return { ...relay, lines, byOrder };
+  let lines = relay.lines;
+  for (const n of numbers) lines = mapDelete(lines, n);
+  return { lines, byOrder: mapDelete(relay.byOrder, orderId) };
 }
 
 export type RouteResult =
@@ -64,10 +62,10 @@ export type RouteResult =
 
 /** Where a message from `fromId` to `toMasked` goes, and under which masked number it appears. */
 export function routeChat(relay: ChatRelay, fromId: string, toMasked: string): RouteResult {
-  const line = relay.lines[toMasked];
+  const line = mapGet(relay.lines, toMasked);
   if (!line) return { ok: false, reason: 'number_expired' };
   if (line.peer !== fromId) return { ok: false, reason: 'not_a_party' };
-  const pair = relay.byOrder[line.orderId];
+  const pair = mapGet(relay.byOrder, line.orderId) as readonly [string, string];
   const fromMasked = pair[0] === toMasked ? pair[1] : pair[0];
   return { ok: true, to: line.owner, orderId: line.orderId, fromMasked };
 }

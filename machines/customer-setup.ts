@@ -192,7 +192,7 @@ export const customerSetup = setup({
     misuseAfter: ({ context }) =>
       context.plan?.type === 'demand.rental' ? (context.plan.misuseAfterMs ?? 0) : 0,
     /** Time to take an item out or put one back, or to wait for the robot's next turn. */
-    pick: 20_000,
+    pick: 10_000,
   },
 });
 

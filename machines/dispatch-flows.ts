@@ -65,7 +65,12 @@ export function rentalInput(flows: FlowsInput, rentalId: string, request: Rental
   return { rentalId, request, terms: flows.rental, keys: flows.keys };
 }
 
-export function preorderInput(flows: FlowsInput, orderId: string, request: PreorderRequest, now: number): PreorderInput {
+export function preorderInput(
+  flows: FlowsInput,
+  orderId: string,
+  request: PreorderRequest,
+  now: number,
+): PreorderInput {
   return {
     orderId,
     request,

@@ -1,7 +1,7 @@
 import { type ActorRefFrom, type AnyActorRef, assign, sendTo, setup, stopChild } from 'xstate';
-import { type ChatRelay, closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
 import { beaconDeskMachine } from './beacon-desk.ts';
 import { cartDeskMachine } from './cart-desk.ts';
+import { type ChatRelay, closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
 import {
   type FlowsInput,
   flowRequestKey,
@@ -11,8 +11,6 @@ import {
   repeatedFlowOrderId,
   trunkOrderInput,
 } from './dispatch-flows.ts';
-import { preorderMachine } from './preorder.ts';
-import { rentalMachine } from './rental.ts';
 import { type DispatchPolicy, ordinaryCouriersPull } from './dispatch-policy.ts';
 import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
 import {
@@ -26,6 +24,7 @@ import {
 import { EMPTY_LEDGER, type EscrowLedger, hold, settle } from './escrow-ledger.ts';
 import type { PaymentInstruction } from './payments-port.ts';
 import { emptyMap, mapDelete, mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
+import { preorderMachine } from './preorder.ts';
 import type {
   ChatSend,
   CourierToDispatch,
@@ -34,6 +33,7 @@ import type {
   ErrandListing,
   PortAnswer,
 } from './protocol.ts';
+import { rentalMachine } from './rental.ts';
 import { trunkOrderMachine } from './trunk-order.ts';
 
 export interface DispatchInput {
@@ -175,7 +175,10 @@ function refuseRental(reason: string) {
     type: 'send' as const,
     params: ({ event }: { event: DispatchEvent }) => {
       const request = (event as Extract<DispatchEvent, { type: 'rental.request' }>).request;
-      return { to: request.renterId, message: { type: 'rental.refused', requestId: request.requestId, reason } };
+      return {
+        to: request.renterId,
+        message: { type: 'rental.refused', requestId: request.requestId, reason },
+      };
     },
   };
 }
@@ -184,7 +187,10 @@ const unknownRental = {
   type: 'send' as const,
   params: ({ event }: { event: DispatchEvent }) => {
     const e = event as Extract<DispatchEvent, { type: 'rental.end' | 'rental.upgrade' }>;
-    return { to: e.renterId, message: { type: 'error', about: e.type, rentalId: e.rentalId, reason: 'unknown_order' } };
+    return {
+      to: e.renterId,
+      message: { type: 'error', about: e.type, rentalId: e.rentalId, reason: 'unknown_order' },
+    };
   },
 };
 
@@ -232,7 +238,8 @@ export const dispatchMachine = setup({
       ({ event }) => event,
     ),
     forwardRental: sendTo(
-      ({ context, event }) => mapGet(context.flowOrders, (event as { rentalId: string }).rentalId) as AnyActorRef,
+      ({ context, event }) =>
+        mapGet(context.flowOrders, (event as { rentalId: string }).rentalId) as AnyActorRef,
       ({ event }) => event,
     ),
     forwardRevocation: sendTo(
@@ -282,7 +289,11 @@ export const dispatchMachine = setup({
     ...input,
     desks: input.flows
       ? {
-          carts: spawn('cartDesk', { id: 'carts', systemId: 'carts', input: input.flows.robot }) as AnyActorRef,
+          carts: spawn('cartDesk', {
+            id: 'carts',
+            systemId: 'carts',
+            input: input.flows.robot,
+          }) as AnyActorRef,
           beacons: spawn('beaconDesk', {
             id: 'beacons',
             systemId: 'beacons',
@@ -691,7 +702,10 @@ export const dispatchMachine = setup({
         },
         'scanner.report': { guard: 'withDesks', actions: 'toBeaconDesk' },
         ...Object.fromEntries(
-          CART_MESSAGES.map((type) => [type, { guard: 'withDesks' as const, actions: 'toCartDesk' as const }]),
+          CART_MESSAGES.map((type) => [
+            type,
+            { guard: 'withDesks' as const, actions: 'toCartDesk' as const },
+          ]),
         ),
         'trunk.order': [
           { guard: 'repeatedOpenFlowRequest', actions: 'reorder' },

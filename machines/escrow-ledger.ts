@@ -1,3 +1,5 @@
+import { emptyMap, mapDelete, mapGet, mapHas, mapKeys, mapSet, type PersistentMap } from './persistent-map.ts';
+
 /**
  * The escrow ledger kept by dispatch: per open order, what was held from the publisher and where it
  * went, plus running totals. Plain data and pure functions, so the money invariant
@@ -14,12 +16,13 @@ export interface EscrowEntry {
 }
 
 export interface EscrowLedger {
-  readonly entries: Readonly<Record<string, EscrowEntry>>;
+  /** Open entries by order id (a persistent map: an update costs the same with 10 or 10 000 open). */
+  readonly entries: PersistentMap<EscrowEntry>;
   readonly totals: { held: number; paidOut: number; refunded: number; commission: number };
 }
 
 export const EMPTY_LEDGER: EscrowLedger = {
-  entries: {},
+  entries: emptyMap(),
   totals: { held: 0, paidOut: 0, refunded: 0, commission: 0 },
 };
 
@@ -31,16 +34,13 @@ export function remaining(entry: EscrowEntry): number {
 }
 
 export function hold(ledger: EscrowLedger, orderId: string, payer: string, amount: number): LedgerResult {
-  if (ledger.entries[orderId]) return { ok: false, reason: `escrow already held for ${orderId}` };
+  if (mapHas(ledger.entries, orderId)) return { ok: false, reason: `escrow already held for ${orderId}` };
   if (!Number.isInteger(amount) || amount <= 0)
     return { ok: false, reason: `hold amount must be positive cents` };
   return {
     ok: true,
     ledger: {
-      entries: {
-        ...ledger.entries,
-        [orderId]: { payer, held: amount, paidOut: 0, refunded: 0, commission: 0 },
-      },
+      entries: mapSet(ledger.entries, orderId, { payer, held: amount, paidOut: 0, refunded: 0, commission: 0 }),
       totals: { ...ledger.totals, held: ledger.totals.held + amount },
     },
   };
@@ -56,7 +56,7 @@ export function settle(
   orderId: string,
   amounts: { payout?: number; commission?: number; refund?: number },
 ): LedgerResult {
-  const entry = ledger.entries[orderId];
+  const entry = mapGet(ledger.entries, orderId);
   if (!entry) return { ok: false, reason: `no escrow for ${orderId}` };
   const payout = amounts.payout ?? 0;
   const commission = amounts.commission ?? 0;
@@ -74,8 +74,7 @@ export function settle(
     commission: entry.commission + commission,
     refunded: entry.refunded + refund,
   };
-  const entries = { ...ledger.entries, [orderId]: next };
-  if (remaining(next) === 0) delete entries[orderId];
+  const entries = remaining(next) === 0 ? mapDelete(ledger.entries, orderId) : mapSet(ledger.entries, orderId, next);
   return {
     ok: true,
     ledger: {
@@ -103,8 +102,8 @@ export function stillHeld(ledger: EscrowLedger): number {
 export function ledgerViolations(ledger: EscrowLedger): string[] {
   const out: string[] = [];
   let open = 0;
-  for (const id of Object.keys(ledger.entries).sort()) {
-    const e = ledger.entries[id];
+  for (const id of mapKeys(ledger.entries)) {
+    const e = mapGet(ledger.entries, id) as EscrowEntry;
     open += remaining(e);
     if (remaining(e) < 0) out.push(`${id}: settled ${e.held - remaining(e)} of ${e.held} held`);
   }

@@ -1,5 +1,11 @@
 import { sendParent, setup } from 'xstate';
-import type { CountParams, LifecycleParams, OrderToDispatch, OutboundMessage, SendParams } from './errand-order.ts';
+import type {
+  CountParams,
+  LifecycleParams,
+  OrderToDispatch,
+  OutboundMessage,
+  SendParams,
+} from './errand-order.ts';
 import type { OrderOutcome, PreorderRequest } from './protocol.ts';
 
 export interface PreorderInput {

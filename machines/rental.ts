@@ -1,6 +1,12 @@
 import { assign, sendParent, setup } from 'xstate';
 import { type DigitalKey, issueKey, upgradeKey } from './digital-key.ts';
-import type { CountParams, LifecycleParams, OrderToDispatch, OutboundMessage, SendParams } from './errand-order.ts';
+import type {
+  CountParams,
+  LifecycleParams,
+  OrderToDispatch,
+  OutboundMessage,
+  SendParams,
+} from './errand-order.ts';
 import type { Placement, RentalRequest } from './protocol.ts';
 import type { KeyIssuer } from './trunk-order.ts';
 
@@ -124,7 +130,9 @@ export const rentalMachine = setup({
     upgraded: ({ context }) => context.issued.length > 1,
     lastAck: ({ context, event }) =>
       event.type === 'vehicle.revoked' && context.pending.length === 1 && context.pending[0] === event.keyId,
-    keysExpired: ({ context }) => context.key === null || seconds(context.now) >= context.key.validUntil,
+    /** Checked when a retry is due: by then the key's window may be over (the car refuses it anyway). */
+    keysExpired: ({ context }) =>
+      context.key === null || seconds(context.now + context.terms.revokeRetryMs) >= context.key.validUntil,
   },
   delays: {
     closeAfter: ({ context }) =>
@@ -222,19 +230,28 @@ export const rentalMachine = setup({
         'rental.upgrade': [
           {
             guard: 'upgraded',
-            actions: toRenter((ctx) => ({ type: 'rental.upgradeRefused', rentalId: ctx.rentalId, reason: 'nothing_to_add' })),
+            actions: toRenter((ctx) => ({
+              type: 'rental.upgradeRefused',
+              rentalId: ctx.rentalId,
+              reason: 'nothing_to_add',
+            })),
           },
           {
             guard: 'verified',
             actions: [
               'stamp',
               assign(({ context }) => {
-                const r = upgradeKey(context.keys.crypto, context.keys.privateKey, context.key as DigitalKey, {
-                  keyId: `${context.rentalId}:K2`,
-                  addEntitlements: ['engine_start'],
-                  issuedAt: seconds(context.now),
-                  verified: true,
-                });
+                const r = upgradeKey(
+                  context.keys.crypto,
+                  context.keys.privateKey,
+                  context.key as DigitalKey,
+                  {
+                    keyId: `${context.rentalId}:K2`,
+                    addEntitlements: ['engine_start'],
+                    issuedAt: seconds(context.now),
+                    verified: true,
+                  },
+                );
                 return r.ok ? { key: r.key, issued: [...context.issued, r.key.keyId] } : {};
               }),
               toRenter((ctx) => ({ type: 'rental.upgraded', rentalId: ctx.rentalId, key: ctx.key })),
@@ -243,7 +260,11 @@ export const rentalMachine = setup({
           },
           {
             actions: [
-              toRenter((ctx) => ({ type: 'rental.upgradeRefused', rentalId: ctx.rentalId, reason: 'not_verified' })),
+              toRenter((ctx) => ({
+                type: 'rental.upgradeRefused',
+                rentalId: ctx.rentalId,
+                reason: 'not_verified',
+              })),
               count('upgradeRefused'),
             ],
           },
@@ -284,7 +305,15 @@ export const rentalMachine = setup({
       after: {
         revokeRetry: [
           { guard: 'keysExpired', target: 'closed', actions: count('revocationOutlivedByExpiry') },
-          { target: 'revoking', reenter: true, actions: [revokePending, count('revokeResent')] },
+          {
+            target: 'revoking',
+            reenter: true,
+            actions: [
+              assign({ now: ({ context }) => context.now + context.terms.revokeRetryMs }),
+              revokePending,
+              count('revokeResent'),
+            ],
+          },
         ],
       },
       on: {
@@ -293,7 +322,9 @@ export const rentalMachine = setup({
           {
             actions: assign({
               pending: ({ context, event }) =>
-                event.type === 'vehicle.revoked' ? context.pending.filter((k) => k !== event.keyId) : context.pending,
+                event.type === 'vehicle.revoked'
+                  ? context.pending.filter((k) => k !== event.keyId)
+                  : context.pending,
             }),
           },
         ],

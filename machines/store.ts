@@ -91,7 +91,8 @@ export const storeMachine = setup({
       mapHas(context.handedOverIds, event.orderId),
     preorderHere: ({ context, event }) =>
       event.type === 'store.handoverPreorder' && mapHas(context.preorders, event.orderId),
-    heardLately: ({ context, event }) => event.type === 'scanner.heard' && context.recentEids.includes(event.eid),
+    heardLately: ({ context, event }) =>
+      event.type === 'scanner.heard' && context.recentEids.includes(event.eid),
   },
   delays: {
     /** Preparation time, provided by the world from the scenario's distribution. */
@@ -139,7 +140,11 @@ export const storeMachine = setup({
             actions: [
               assign(({ context, event }) => ({
                 preorders: mapDelete(context.preorders, (event as { orderId: string }).orderId),
-                handedOverIds: mapSet(context.handedOverIds, (event as { orderId: string }).orderId, true as const),
+                handedOverIds: mapSet(
+                  context.handedOverIds,
+                  (event as { orderId: string }).orderId,
+                  true as const,
+                ),
                 handedOver: context.handedOver + 1,
               })),
               {
@@ -201,7 +206,9 @@ export const storeMachine = setup({
   on: {
     'store.return': { actions: assign({ returned: ({ context }) => context.returned + 1 }) },
     'store.preorder': {
-      actions: assign({ preorders: ({ context, event }) => mapSet(context.preorders, event.orderId, true as const) }),
+      actions: assign({
+        preorders: ({ context, event }) => mapSet(context.preorders, event.orderId, true as const),
+      }),
     },
     'store.preorderCancelled': {
       actions: assign({ preorders: ({ context, event }) => mapDelete(context.preorders, event.orderId) }),
@@ -217,7 +224,12 @@ export const storeMachine = setup({
             type: 'send',
             params: ({ context, event }) => ({
               to: DISPATCH,
-              message: { type: 'scanner.report', storeId: context.id, eid: event.eid, heardAt: event.heardAt },
+              message: {
+                type: 'scanner.report',
+                storeId: context.id,
+                eid: event.eid,
+                heardAt: event.heardAt,
+              },
             }),
           },
         ],

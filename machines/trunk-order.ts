@@ -327,6 +327,9 @@ export const trunkOrderMachine = setup({
       },
     },
     open: {
+      // listed for ordinary couriers' pulls too, and pushed to professionals near the store
+      entry: toParent((ctx) => ({ type: 'listing.add', listing: listingOf(ctx) })),
+      exit: toParent((ctx) => ({ type: 'listing.remove', orderId: ctx.orderId })),
       initial: 'pushing',
       states: {
         pushing: {

@@ -122,11 +122,12 @@ export class TwinState {
   }
 
   applyStates(message: StateChanges): void {
-    if (message.epoch !== this.roster.epoch) return;
+    // The dictionary is shared by every epoch, so keep its new names even from a stale message.
     if (message.firstCode <= this.names.length) {
       this.names.length = message.firstCode;
       this.names.push(...message.names);
     }
+    if (message.epoch !== this.roster.epoch) return;
     const pairs = decodeStateChanges(message);
     for (let k = 0; k + 1 < pairs.length; k += 2) {
       const i = pairs[k];

@@ -26,6 +26,11 @@ export class EventQueue<T> {
     return this.count === 0 ? Number.POSITIVE_INFINITY : this.times[0];
   }
 
+  /** The earliest item without removing it, or undefined when empty. */
+  peekItem(): T | undefined {
+    return this.count === 0 ? undefined : (this.items[0] as T);
+  }
+
   /** Schedules `item` at `time`; returns its sequence number (unique, increasing). */
   push(time: number, item: T): number {
     if (!Number.isFinite(time)) throw new RangeError(`event time must be finite, got ${time}`);

@@ -78,7 +78,9 @@ export class Kernel {
   runUntil(until: number, onProgress?: (now: number) => void, progressEvery = 50_000): void {
     this.stopRequested = false;
     let sinceReport = 0;
-    while (!this.stopRequested && this.queue.peekTime() <= until) {
+    while (!this.stopRequested) {
+      this.dropCancelledHead();
+      if (this.queue.peekTime() > until) break;
       if (!this.step()) break;
       if (onProgress && ++sinceReport >= progressEvery) {
         sinceReport = 0;
@@ -86,6 +88,11 @@ export class Kernel {
       }
     }
     if (!this.stopRequested && until > this.currentTime && Number.isFinite(until)) this.currentTime = until;
+  }
+
+  /** Cancelled timers at the head must not hide the time of the next live task from `runUntil`. */
+  private dropCancelledHead(): void {
+    while (this.queue.peekItem()?.cancelled) this.queue.pop();
   }
 
   /** Runs the next due task; returns false when the agenda is empty. */
@@ -150,7 +157,10 @@ export class Kernel {
         anchoredSpeed = this.speed;
       }
       const target = Math.min(until, simAnchor + (wall.now() - wallAnchor) * this.speed);
-      while (!this.stopRequested && this.queue.peekTime() <= target) this.step();
+      while (!this.stopRequested) {
+        this.dropCancelledHead();
+        if (this.queue.peekTime() > target || !this.step()) break;
+      }
       if (target > this.currentTime) this.currentTime = target;
       onSlice?.(this.currentTime);
       if (this.currentTime >= until) break;

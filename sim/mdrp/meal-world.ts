@@ -27,6 +27,9 @@ export interface MealWorldOptions {
   readonly logPath?: string;
 }
 
+/** A world event before it is stamped with its delivery instant. */
+type Unstamped<E> = E extends unknown ? Omit<E, 'at'> : never;
+
 interface Move {
   readonly courier: string;
   readonly departureMs: number;
@@ -198,7 +201,7 @@ export class MealWorld {
   }
 
   /** A world event, logged like a message and delivered stamped. */
-  private inject(to: string, event: Omit<MealWorldEvent, 'at'>): void {
+  private inject(to: string, event: Unstamped<MealWorldEvent>): void {
     this.log.append({ t: this.kernel.now, kind: 'msg', from: 'world', to, msg: event });
     const actor = to === MEAL_DISPATCH ? this.dispatch : this.couriers.get(to);
     actor?.send({ ...event, at: this.kernel.now } as never);

@@ -39,8 +39,14 @@ export function formatPath(segments: readonly Segment[]): string {
 function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable)
+    if (
+      s instanceof z.ZodDefault ||
+      s instanceof z.ZodPrefault ||
+      s instanceof z.ZodOptional ||
+      s instanceof z.ZodNullable
+    )
       s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodCatch) s = s.def.innerType as z.ZodType;
     else if (s instanceof z.ZodReadonly) s = s.def.innerType as z.ZodType;
     else if (s instanceof z.ZodPipe) s = s.def.in as z.ZodType;
     else return s;

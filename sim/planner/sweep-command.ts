@@ -101,13 +101,11 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
   const started = performance.now();
   try {
     bar.update(0, `${resumed}/${jobs.length} runs`);
-    await pool.run(todo, {
-      onRecord: (record: RunRecord) => {
-        journal.add(record);
-        done++;
-        if (!record.ok) failed++;
-        bar.update(done, `${resumed + done}/${jobs.length} runs, ${failed} failed`);
-      },
+    await pool.run(todo, (record: RunRecord) => {
+      journal.add(record);
+      done++;
+      if (!record.ok) failed++;
+      bar.update(done, `${resumed + done}/${jobs.length} runs, ${failed} failed`);
     });
   } finally {
     process.off('SIGINT', onSigint);
@@ -143,6 +141,11 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
         .join(' ')}`,
     );
   if (summary.smallest.size === 0 && records.length > 0) lines.push('no configuration met the service level');
+  const firstFailure = records.find((r) => !r.ok);
+  if (firstFailure) {
+    lines.push(`run ${firstFailure.id} (seed ${firstFailure.seed}) failed: ${firstFailure.error}`);
+    process.exitCode = 2;
+  }
   lines.push(`wrote ${join(options.out, 'results.json')}, results.csv, report.html`);
   if (interrupted) {
     lines.push(

@@ -13,77 +13,95 @@ function bootstrap(): string {
   return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
-export interface PoolEvents {
-  /** A run finished (successfully or not); called in completion order. */
-  readonly onRecord: (record: RunRecord) => void;
+/** A run whose worker died under it (an error thrown outside the run's own try, or out of memory). */
+function crashed(job: RunJob, err: Error): RunRecord {
+  return {
+    ...job,
+    ok: false,
+    error: `worker crashed: ${err.message.split('\n')[0]}`,
+    events: 0,
+    eventLogHash: '',
+    kpis: {},
+    cells: [],
+    wallMs: 0,
+    heapMiB: 0,
+  };
 }
 
 /**
  * Runs jobs on N worker threads, each pulling the next job when it finishes one. Which worker runs
  * which job depends on timing, but a job's result depends only on (variant, seed), so the results —
- * sorted by job id afterwards — are the same for any N.
+ * sorted by job id afterwards — are the same for any N. A worker that dies fails only its own run
+ * and is replaced.
  */
 export class SweepPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers = new Set<Worker>();
   private stopped = false;
-  private crashed: Error | null = null;
+  private wake: () => void = () => {};
 
   constructor(
     private readonly size: number,
     private readonly data: SweepWorkerData,
   ) {}
 
-  /** Runs every job; resolves when all are done or `stop()` was called. */
-  run(jobs: readonly RunJob[], events: PoolEvents): Promise<void> {
+  /** Runs every job, calling `onRecord` as each ends; resolves when all are done or after `stop()`. */
+  run(jobs: readonly RunJob[], onRecord: (record: RunRecord) => void): Promise<void> {
     const queue = [...jobs];
-    let active = 0;
-    return new Promise<void>((resolve, reject) => {
-      const finish = () => {
-        if (active > 0 && !this.stopped) return;
+    let pending = jobs.length;
+    return new Promise<void>((resolve) => {
+      const settle = () => {
+        if (pending > 0 && !this.stopped) return;
         this.terminate();
-        if (this.crashed) reject(this.crashed);
-        else resolve();
+        resolve();
       };
-      const feed = (worker: Worker) => {
-        const job = this.stopped ? undefined : queue.shift();
-        if (!job) {
-          active--;
-          finish();
-          return;
-        }
-        worker.postMessage(job);
-      };
-      const n = Math.max(1, Math.min(this.size, jobs.length));
-      if (jobs.length === 0) resolve();
-      for (let i = 0; i < n && jobs.length > 0; i++) {
+      this.wake = settle;
+      const start = () => {
         const worker = new Worker(bootstrap(), { eval: true, workerData: this.data });
-        this.workers.push(worker);
-        active++;
+        this.workers.add(worker);
+        let current: RunJob | undefined;
+        const next = () => {
+          current = this.stopped ? undefined : queue.shift();
+          if (current) worker.postMessage(current);
+          else {
+            this.workers.delete(worker);
+            void worker.terminate();
+          }
+        };
         worker.on('message', (message: RunRecord | { ready: true }) => {
           if (this.stopped) return;
-          if (!('ready' in message)) events.onRecord(message);
-          feed(worker);
+          if (!('ready' in message)) {
+            current = undefined;
+            pending--;
+            onRecord(message);
+          }
+          if (pending === 0) settle();
+          else next();
         });
         worker.on('error', (err) => {
-          this.crashed ??= err;
-          this.stopped = true;
-          finish();
+          this.workers.delete(worker);
+          if (this.stopped) return;
+          if (current) {
+            pending--;
+            onRecord(crashed(current, err));
+          }
+          if (pending === 0) settle();
+          else if (queue.length > 0) start();
         });
-      }
-      this.onStop = finish;
+      };
+      const n = Math.min(this.size, jobs.length);
+      for (let i = 0; i < n; i++) start();
+      settle();
     });
   }
-
-  private onStop: () => void = () => {};
 
   /** Stops handing out jobs and ends the workers now; runs in progress are abandoned. */
   stop(): void {
     this.stopped = true;
-    this.onStop();
+    this.wake();
   }
 
   private terminate(): void {
     for (const w of this.workers) void w.terminate();
-    this.workers.length = 0;
+    this.workers.clear();
   }
 }

@@ -46,20 +46,6 @@ interface ReloadJob {
   waiters: ((result: TimeResult) => void)[];
 }
 
-/** Sim ms past a run's end where `boundRun` puts its stop task (1 µs: invisible on any clock). */
-export const BOUND_EPSILON = 0.001;
-
-/**
- * `Kernel.runUntil(until)` pops past a cancelled task at the head of the queue without re-checking
- * the time, so it can run a real task later than `until` (timers cancelled at round times make this
- * common). A live no-op task 1 µs after `until` is then the furthest it can go: no real task past
- * `until` runs, so the world's state is exactly its state at `until` and the clock is at most 1 µs
- * ahead. It logs nothing and keeps the order of real tasks.
- */
-export function boundRun(kernel: Kernel, until: number): void {
-  if (Number.isFinite(until) && until >= kernel.now) kernel.schedule(until + BOUND_EPSILON, () => {});
-}
-
 /** Share of a slice the world may compute before it yields (the rest is for frames and sockets). */
 const WORK_SHARE = 0.6;
 /** Wall ms of computation per seek chunk before the loop yields to sockets and HTTP. */
@@ -261,7 +247,6 @@ export class LiveWorld {
   private compute(target: number, deadline: number): boolean {
     const kernel = this.world.kernel;
     const wall = this.options.wall;
-    boundRun(kernel, target);
     kernel.runUntil(
       target,
       () => {

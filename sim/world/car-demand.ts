@@ -6,10 +6,12 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { PlacedVehicle } from './fleet.ts';
 import type { FlowMetrics } from './flow-metrics.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
+import { clockToMs } from './time-of-day.ts';
 import { areaWeights, type PlacedArea, type PlacedStore } from './population.ts';
 import type { VehiclePort } from './vehicle-port.ts';
 
 const MINUTE = 60_000;
+const DAY_MS = 86_400_000;
 /** Products the stores sell (trunk deliveries and preorders name them). */
 export const STORE_PRODUCTS = 40;
 
@@ -21,6 +23,8 @@ export interface CarDemandWorld {
   readonly flowMetrics: FlowMetrics;
   readonly vehicles: VehiclePort;
   storesIn(areaId: string): readonly PlacedStore[];
+  /** Customers by home position, to find a renter near a pool car. */
+  idleCustomerNear(p: Point, radius: number): string | undefined;
   /** Whether the customer has nothing under way (the only time they take on something new). */
   isIdle(customerId: string): boolean;
   inject(id: string, event: NetMessage): void;
@@ -86,6 +90,8 @@ export class CarDemand {
     }
     this.scheduleTrunk();
     this.scheduleTrips();
+    this.scheduleRentals();
+    this.schedulePreorders();
   }
 
   /** An idle owner with a parked car among `list` (a few random tries). */
@@ -124,6 +130,89 @@ export class CarDemand {
         items: drawItems(stream, d.maxItems),
         goodsCents: stream.int(d.goodsCents[0], d.goodsCents[1]),
         dueBy: Math.round(this.w.kernel.now + d.dueMinutes * MINUTE),
+      });
+    });
+  }
+
+  /** A renter near a free pool car asks for it; what they will try is drawn now. */
+  private scheduleRentals(): void {
+    const d = this.scenario.demand.rental;
+    const stream = this.w.random.stream('demand:rental');
+    const pool = this.w.vehicles.fleet.pool;
+    const busyUntil = new Map<string, number>();
+    scheduleArrivals(this.w.kernel, stream, d.perDay, d.hourly, () => {
+      const now = this.w.kernel.now;
+      let vehicle: PlacedVehicle | undefined;
+      for (let i = 0; i < 8 && pool.length > 0; i++) {
+        const v = stream.pick(pool);
+        if ((busyUntil.get(v.id) ?? 0) <= now && this.w.vehicles.isParked(v.id)) {
+          vehicle = v;
+          break;
+        }
+      }
+      const carAt = vehicle ? this.w.vehicles.position(vehicle.id) : null;
+      const renter = carAt ? this.w.idleCustomerNear(carAt, 1_200) : undefined;
+      if (!vehicle || !carAt || !renter) {
+        this.w.flowMetrics.count('rental', 'demandLost');
+        return;
+      }
+      const minutes = Math.round(d.minutes[0] + stream.float() * (d.minutes[1] - d.minutes[0]));
+      const overstay = stream.bernoulli(d.overstayShare);
+      const useMs = overstay ? (minutes + 5) * MINUTE : stream.int(3, Math.max(3, Math.floor(minutes / 2))) * MINUTE;
+      const upgrade = stream.bernoulli(d.upgradeShare);
+      const angle = stream.float() * 2 * Math.PI;
+      const far = 500 + stream.float() * 1500;
+      const space = this.w.vehicles.spaceNear({ x: carAt.x + far * Math.cos(angle), y: carAt.y + far * Math.sin(angle) });
+      busyUntil.set(vehicle.id, now + (minutes + 20) * MINUTE);
+      this.w.inject(renter, {
+        type: 'demand.rental',
+        vehicleId: vehicle.id,
+        carPosition: carAt,
+        minutes,
+        useMs,
+        tryEngine: stream.bernoulli(d.engineAttemptShare),
+        upgradeLicence: upgrade ? (stream.bernoulli(d.unverifiedShare) ? 'none' : `MC${stream.int(100_000, 999_999)}`) : null,
+        driveTo: space?.position ?? carAt,
+        driveToSpaceId: space?.id ?? null,
+        misuseAfterMs: stream.bernoulli(d.misuseShare) ? stream.int(5, 40) * MINUTE : null,
+      });
+    });
+  }
+
+  /** An owner whose car carries a beacon preorders at a store of the area the car stands in. */
+  private schedulePreorders(): void {
+    const d = this.scenario.demand.preorder;
+    const stream = this.w.random.stream('demand:preorder');
+    const weights = areaWeights(this.w.areas, d.zones);
+    const withBeacon = (v: PlacedVehicle) => v.beaconId !== null;
+    const opens = clockToMs(this.scenario.stores.opens);
+    const closes = clockToMs(this.scenario.stores.closes);
+    scheduleArrivals(this.w.kernel, stream, d.perDay, d.hourly, () => {
+      // preorders are placed for collection while the stores are open
+      const time = this.w.kernel.now % DAY_MS;
+      if (time < opens || time > closes - d.waitMinutes * MINUTE * 2) {
+        this.w.flowMetrics.count('preorder', 'storesClosed');
+        return;
+      }
+      const home = this.w.areas[stream.weighted(weights)]!;
+      const vehicle = this.pickOwner(this.ownersIn(home.id), stream, withBeacon);
+      const at = vehicle ? this.w.vehicles.position(vehicle.id) : null;
+      const area = (at && this.w.areas.find((a) => a.area.contains(at.x, at.y))) || home;
+      const stores = this.w.storesIn(area.id);
+      if (!vehicle?.ownerId || !at || stores.length === 0) {
+        this.w.flowMetrics.count('preorder', 'demandLost');
+        return;
+      }
+      const store = stream.pick(stores);
+      this.w.inject(vehicle.ownerId, {
+        type: 'demand.preorder',
+        storeId: store.id,
+        curb: store.position,
+        items: drawItems(stream, d.maxItems),
+        totalCents: stream.int(Math.max(1, d.totalCents[0]), Math.max(1, d.totalCents[1])),
+        back: at,
+        backSpaceId: this.w.vehicles.spaceOf(vehicle.id),
+        waitMs: d.waitMinutes * MINUTE,
       });
     });
   }

@@ -4,8 +4,16 @@ import type { KeyPair } from '../../machines/crypto-port.ts';
 import { type DigitalKey, ENTITLEMENTS, issueKey } from '../../machines/digital-key.ts';
 import type { FlowsInput } from '../../machines/dispatch-flows.ts';
 import type { BroadcastParams, LifecycleParams, SendParams } from '../../machines/errand-order.ts';
+import type { PaymentInstruction } from '../../machines/payments-port.ts';
 import type { Point } from '../../machines/protocol.ts';
+import { beaconDeskMachine } from '../../machines/beacon-desk.ts';
+import { type CartDeskContext, cartDeskMachine } from '../../machines/cart-desk.ts';
+import { preorderMachine } from '../../machines/preorder.ts';
+import { rentalMachine } from '../../machines/rental.ts';
 import { trunkOrderMachine } from '../../machines/trunk-order.ts';
+import { StaticPointIndex } from '../city/spatial-index.ts';
+import { BeaconRadio, type ProvisionedBeacons, provisionBeacons } from './beacon-radio.ts';
+import { RobotFleet } from './robot-fleet.ts';
 import type { City } from '../city/city.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { NetMessage, SimNet } from '../kernel/net.ts';
@@ -39,6 +47,8 @@ export interface FlowsWorld extends Omit<WorldPorts, 'flowMetrics'> {
   /** The errand flow's couriers search (the dispatch policy's spatial port), shared by trunk orders. */
   findCouriers(orderId: string, point: Point, radius: number, category: string): void;
   lifecycle(params: LifecycleParams): void;
+  /** The payments port (charges of carts). */
+  payments(instruction: PaymentInstruction): void;
 }
 
 /**
@@ -56,8 +66,14 @@ export class Flows {
   private readonly storesByArea = new Map<string, PlacedStore[]>();
   private readonly customerArea = new Map<string, string>();
   private readonly walkers = new Set<string>();
+  readonly beacons: ProvisionedBeacons;
+  private readonly homes: StaticPointIndex;
   vehicles!: VehiclePort;
   carDemand!: CarDemand;
+  radio!: BeaconRadio;
+  robots!: RobotFleet;
+  /** Dispatch's cart desk, once dispatch runs (stock and charges are read from it). */
+  cartDesk: () => CartDeskContext | undefined = () => undefined;
 
   constructor(private readonly w: FlowsWorld) {
     const seed = w.random.stream('dispatch:issuer-key');
@@ -71,6 +87,8 @@ export class Flows {
       this.storesByArea.set(s.area, list);
     }
     for (const c of w.population.customers) this.customerArea.set(c.id, c.area);
+    this.homes = StaticPointIndex.fromPoints(w.population.customers.map((c) => c.home));
+    this.beacons = provisionBeacons(this.fleet, w.random, w.scenario.fleet.vehicles.beaconMaxDriftSeconds * 1000);
     for (const v of this.fleet.vehicles) {
       if (!v.ownerId) continue;
       this.ownerKeys.set(
@@ -92,7 +110,8 @@ export class Flows {
 
   /** What dispatch needs to serve the flows: its key, stores with their areas, rules and timings. */
   dispatchInput(): FlowsInput {
-    const t = this.w.scenario.dispatch.trunk;
+    const d = this.w.scenario.dispatch;
+    const t = d.trunk;
     const stores: Record<string, FlowsInput['trunk']['stores'][string]> = {};
     for (const s of this.w.population.stores)
       stores[s.id] = { id: s.id, position: s.position, areaId: s.area };
@@ -115,6 +134,21 @@ export class Flows {
           relockCheckMs: t.relockCheckSeconds * 1000,
           maxReroutes: t.maxReroutes,
         },
+      },
+      rental: {
+        pricePerMinuteCents: d.rental.pricePerMinuteCents,
+        closeAfterMs: d.rental.closeAfterMinutes * MINUTE,
+        revokeRetryMs: d.rental.revokeRetrySeconds * 1000,
+      },
+      preorder: {
+        pickupWindowMs: d.preorder.pickupWindowMinutes * MINUTE,
+        handoverTimeoutMs: 2 * MINUTE,
+        beacons: { registry: this.beacons.registry, slotSeconds: d.preorder.slotSeconds, driftSlots: d.preorder.driftSlots },
+        owners: this.beacons.owners,
+      },
+      robot: {
+        prices: Object.fromEntries(this.w.scenario.fleet.robots.products.map((p) => [p.id, p.priceCents])),
+        unpaidGraceMs: d.robot.unpaidGraceMinutes * MINUTE,
       },
     };
   }
@@ -139,6 +173,18 @@ export class Flows {
           findCouriers: (_, p) => this.w.findCouriers(p.orderId, p.point, p.radius, p.category),
         },
       }),
+      rental: rentalMachine.provide({
+        actions: {
+          ...common,
+          checkPlacement: (_, p) => this.vehicles.checkPlacement(p.orderId, p.vehicleId, p.areaId),
+          sendEach: (_, p) => {
+            for (const m of p.messages) this.w.net.send('dispatch', p.to, m);
+          },
+        },
+      }),
+      preorder: preorderMachine.provide({ actions: common }),
+      cartDesk: cartDeskMachine.provide({ actions: { ...common, payments: (_, p) => this.w.payments(p) } }),
+      beaconDesk: beaconDeskMachine.provide({ actions: { count: common.count } }),
     };
   }
 
@@ -153,6 +199,26 @@ export class Flows {
       this.crypto,
       this.issuer.publicKey,
       this.w.random.stream('vehicles:actuators'),
+    );
+    this.radio = new BeaconRadio(
+      { ...this.w, flowMetrics: this.flowMetrics },
+      this.w.scenario,
+      this.beacons,
+      this.w.population.stores,
+      this.crypto,
+      this.w.random,
+      this.vehicles,
+    );
+    this.robots = new RobotFleet(
+      {
+        ...this.w,
+        flowMetrics: this.flowMetrics,
+        customers: this.w.population.customers,
+        homes: this.homes,
+        isIdle: (id) => this.w.isIdle(id),
+      },
+      this.w.scenario,
+      this.w.city,
     );
   }
 
@@ -190,6 +256,12 @@ export class Flows {
         storesIn: (areaId) => this.storesByArea.get(areaId) ?? [],
         isIdle: (id) => this.w.isIdle(id),
         inject: (id, event: NetMessage) => this.w.inject(id, event),
+        idleCustomerNear: (p, radius) => {
+          const customers = this.w.population.customers;
+          const found = this.homes.nearestK(p.x, p.y, 1, (i) => this.w.isIdle(customers[i]!.id));
+          const c = found.length > 0 ? customers[found[0]!] : undefined;
+          return c && Math.hypot(c.home.x - p.x, c.home.y - p.y) <= radius ? c.id : undefined;
+        },
       },
       this.w.scenario,
       (customerId) => this.customerArea.get(customerId) ?? '',
@@ -197,10 +269,17 @@ export class Flows {
   }
 
   counters(): Record<string, FlowCounters> {
-    return this.flowMetrics.byFlow();
+    const out = this.flowMetrics.byFlow();
+    out.robot = { ...out.robot, stock: this.robots.stock(this.cartDesk()).figures };
+    return out;
   }
 
   violations(): readonly string[] {
-    return this.flowMetrics.violations;
+    return [...this.flowMetrics.violations, ...this.robots.stock(this.cartDesk()).violations];
+  }
+
+  /** Cents charged through the payments port by the cart desk (for the money check). */
+  charged(): number {
+    return this.cartDesk()?.charged ?? 0;
   }
 }

@@ -55,6 +55,9 @@ export class VehiclePort {
   private readonly reported = new Set<string>();
   private readonly spaceIndex = new Map<string, number>();
   private readonly areaById: ReadonlyMap<string, PlacedArea>;
+  /** Hooks for the radio: a car stopped (at a space or a curb) or set off. */
+  onArrive: ((vehicleId: string, at: Point) => void) | null = null;
+  onDepart: ((vehicleId: string) => void) | null = null;
 
   constructor(
     private readonly world: WorldPorts,
@@ -95,7 +98,7 @@ export class VehiclePort {
         },
         ignition: ({ self }, params) => {
           const beacon = this.beaconOf.get(self.id);
-          if (beacon) world.inject(beacon, { type: params.on ? 'power.on' : 'power.off' });
+          if (beacon) world.inject(beacon, { type: params.on ? 'power.on' : 'power.off', at: world.kernel.now });
         },
       },
     });
@@ -136,6 +139,12 @@ export class VehiclePort {
     return this.actors.get(vehicleId);
   }
 
+  /** The parking space the car stands in now, if any (ground truth). */
+  spaceOf(vehicleId: string): string | null {
+    const space = this.parkedIn.get(vehicleId);
+    return space === undefined ? null : this.world.city.parking[space]!.id;
+  }
+
   /** Where the car stands now (ground truth, not telemetry): for demand that picks cars. */
   isParked(vehicleId: string): boolean {
     const snap = this.actors.get(vehicleId)?.getSnapshot();
@@ -163,12 +172,13 @@ export class VehiclePort {
    */
   checkPlacement(orderId: string, vehicleId: string, areaId: string): void {
     const t = this.telemetry.get(vehicleId);
-    const area = this.areaById.get(areaId);
+    // '*': any parked car will do (a rental), wherever it stands
+    const area = areaId === '*' ? null : this.areaById.get(areaId);
     let reason: 'ok' | 'not_parked' | 'not_in_space' | 'outside_area' | 'unknown_vehicle' = 'ok';
-    if (!t || !area) reason = 'unknown_vehicle';
+    if (!t || area === undefined) reason = 'unknown_vehicle';
     else if (!t.parked) reason = 'not_parked';
     else if (t.parkingSpaceId === null || !this.spaceIndex.has(t.parkingSpaceId)) reason = 'not_in_space';
-    else if (!area.area.contains(t.position.x, t.position.y)) reason = 'outside_area';
+    else if (area !== null && !area.area.contains(t.position.x, t.position.y)) reason = 'outside_area';
     const answer: PortAnswer = {
       type: 'placement.checked',
       orderId,
@@ -196,6 +206,7 @@ export class VehiclePort {
 
   /** Drives a car to a point (a parking space, or a store's curb when `spaceId` is null). */
   private drive(vehicleId: string, to: Point, spaceId: string | null): void {
+    this.onDepart?.(vehicleId);
     const from = this.parkedIn.get(vehicleId);
     if (from !== undefined) {
       this.occupancy.leave(from);
@@ -212,6 +223,7 @@ export class VehiclePort {
       const driver = this.drivers.get(vehicleId);
       if (driver) this.world.inject(driver, { type: 'car.arrived', vehicleId, position: at });
       if (space !== undefined && this.inGarage(space)) this.world.inject(vehicleId, { type: 'link.lost' });
+      this.onArrive?.(vehicleId, at);
     });
   }
 

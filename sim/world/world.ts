@@ -121,6 +121,7 @@ export class World {
         this.metrics.lifecycle(params, this.kernel.now);
         this.assignment.orderStep(params.orderId, params.step);
       },
+      payments: (instruction) => this.payments.execute(instruction),
     });
     this.createDispatch();
     this.createStores();
@@ -163,7 +164,7 @@ export class World {
     const extra = [
       ...ledgerViolations(ctx.ledger),
       ...ctx.refusals,
-      ...this.payments.violations({ ...t, charged: 0 }),
+      ...this.payments.violations({ ...t, charged: this.flows.charged() }),
       ...this.flows.violations(),
     ];
     return this.metrics.kpis(
@@ -303,12 +304,17 @@ export class World {
       this.dispatch.send({ ...message, at: this.kernel.now } as never),
     );
     this.dispatch.start();
+    this.flows.cartDesk = () =>
+      this.dispatch.system.get('carts')?.getSnapshot().context as ReturnType<Flows['cartDesk']>;
   }
 
   private createStores(): void {
     const minutes = this.scenario.stores.preparationMinutes;
     const machine = storeMachine.provide({
-      actions: { send: ({ self }, params) => this.sendFrom((self as AnyActorRef).id, params) },
+      actions: {
+        send: ({ self }, params) => this.sendFrom((self as AnyActorRef).id, params),
+        handedToCar: (_, params) => this.flows.flowMetrics.preorderHandedOver(params.orderId),
+      },
       delays: {
         preparation: ({ context }) => this.prepStream(context.id).exponential(1 / (minutes * MINUTE)),
       },

@@ -55,6 +55,19 @@ describe('Kernel', () => {
     expect(kernel.pending).toBe(0);
   });
 
+  it('a cancelled task at the head never lets a later task run before its time', () => {
+    const kernel = new Kernel();
+    const ran: number[] = [];
+    const early = kernel.schedule(100, () => ran.push(100));
+    early.cancelled = true;
+    kernel.schedule(500, () => ran.push(500));
+    kernel.runUntil(200);
+    expect(ran).toEqual([]);
+    expect(kernel.now).toBe(200);
+    kernel.runUntil(500);
+    expect(ran).toEqual([500]);
+  });
+
   it('tasks at the same instant run in scheduling order', () => {
     const kernel = new Kernel();
     const order: number[] = [];

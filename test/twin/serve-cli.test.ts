@@ -15,9 +15,7 @@ describe('citytwin serve: user mistakes', () => {
   it('a bad flag value is one line naming the flag and what was expected, exit 1, no stack', () => {
     for (const [args, message] of [
       [['--speed', '0'], '--speed: expected a number from 1 to 10000, got "0"'],
-      [['--speed', 'fast'], '--speed: expected a number from 1 to 10000, got "fast"'],
       [['--start', 'noon'], '--start: expected a time of day like 08:00 or a duration like 8h, got "noon"'],
-      [['--port', '70000'], '--port: expected an integer from 0 to 65535, got 70000'],
       [['--token', 'short'], '--token: expected at least 8 characters'],
     ] as const) {
       const r = serve([...args]);

@@ -4,7 +4,6 @@ import { loadCity } from '../../sim/city/index.ts';
 import type { WallClock } from '../../sim/kernel/kernel.ts';
 import { loadScenario } from '../../sim/scenario/load-scenario.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
-import { boundRun } from '../../sim/twin/live-world.ts';
 import { World } from '../../sim/world/world.ts';
 import { WorldView } from '../../sim/world/world-view.ts';
 
@@ -41,11 +40,9 @@ export function expectedCounts(): Promise<Record<string, number>> {
 
 /**
  * Event-log hash of a fresh world run straight to `until` — what any exact seek must reproduce.
- * Bounded like the twin's runs (see `boundRun`) so neither side overshoots `until`.
  */
 export async function straightRunHash(seed: number, until: number): Promise<string> {
   const world = new World(smallScenario(), await monacoCity(), { seed });
-  boundRun(world.kernel, until);
   world.run(until);
   const hash = world.log.digest();
   await world.close();
