@@ -27,6 +27,8 @@ export interface BenchRecord {
   readonly undeliveredPercent: number;
   readonly clickToDoorMean: number;
   readonly clickToDoorP90: number;
+  /** The instance's bound on the mean click-to-door (pickup at ready, straight to the door). */
+  readonly clickToDoorBound: number;
   readonly overageMean: number;
   readonly readyToPickupMean: number;
   readonly readyToPickupP90: number;
@@ -50,6 +52,7 @@ export const RECORD_COLUMNS: readonly (keyof BenchRecord)[] = [
   'undeliveredPercent',
   'clickToDoorMean',
   'clickToDoorP90',
+  'clickToDoorBound',
   'overageMean',
   'readyToPickupMean',
   'readyToPickupP90',
@@ -77,6 +80,7 @@ export async function runBenchJob(job: BenchJob): Promise<BenchRecord> {
     undeliveredPercent: Number.NaN,
     clickToDoorMean: Number.NaN,
     clickToDoorP90: Number.NaN,
+    clickToDoorBound: Number.NaN,
     overageMean: Number.NaN,
     readyToPickupMean: Number.NaN,
     readyToPickupP90: Number.NaN,
@@ -105,6 +109,7 @@ export async function runBenchJob(job: BenchJob): Promise<BenchRecord> {
       undeliveredPercent: 100 * m.undeliveredShare,
       clickToDoorMean: m.clickToDoor.mean,
       clickToDoorP90: m.clickToDoor.p90,
+      clickToDoorBound: m.clickToDoorBound,
       overageMean: m.clickToDoorOverage.mean,
       readyToPickupMean: m.readyToPickup.mean,
       readyToPickupP90: m.readyToPickup.p90,

@@ -50,6 +50,11 @@ export interface MdrpMeasures {
   readonly undeliveredShare: number;
   /** Per delivered order, minutes. */
   readonly clickToDoor: Stats;
+  /**
+   * The mean click-to-door no solution can beat: every order picked up the moment it is ready and
+   * driven straight to its customer (over all orders of the instance).
+   */
+  readonly clickToDoorBound: number;
   readonly clickToDoorOverage: Stats;
   readonly readyToDoor: Stats;
   readonly readyToPickup: Stats;
@@ -123,11 +128,19 @@ export function measure(instance: MdrpInstance, solution: MdrpSolution): MdrpMea
   const bundleSize = stats(sizes);
   const delivered = solution.orders.length;
   const total = instance.orders.length;
+  const restaurants = new Map(instance.restaurants.map((r) => [r.id, r]));
+  let bound = 0;
+  for (const o of instance.orders) {
+    const r = restaurants.get(o.restaurant) as { x: number; y: number };
+    const service = (p.pickupServiceMinutes + p.dropoffServiceMinutes) / 2;
+    bound += o.readyTime - o.placementTime + service + travelMs(r, o, p.metersPerMinute) / 60_000;
+  }
   return {
     delivered,
     total,
     undeliveredShare: total > 0 ? (total - delivered) / total : 0,
     clickToDoor: stats(ctd),
+    clickToDoorBound: total > 0 ? bound / total : Number.NaN,
     clickToDoorOverage: stats(overage),
     readyToDoor: stats(readyToDoor),
     readyToPickup: stats(readyToPickup),

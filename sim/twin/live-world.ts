@@ -1,4 +1,4 @@
-import type { Kernel, WallClock } from '../kernel/kernel.ts';
+import type { WallClock } from '../kernel/kernel.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { formatSimTime } from '../world/time-of-day.ts';
 import type { World } from '../world/world.ts';
