@@ -97,7 +97,7 @@ export interface BundleRules {
 
 /**
  * Groups each restaurant's orders into bundles of at most `rules.size`. Orders are taken earliest
- * ready first; each joins the open bundle of its restaurant where it adds the least total delay,
+ * ready first (ready times before `now` count as `now`); each joins the open bundle of its restaurant where it adds the least total delay,
  * provided the bundle stays within the ready spread and no order in it ends up more than the
  * detour limit later than if it travelled alone (ready at the bundle's ready time). Otherwise it
  * starts a bundle. With size 1 every order is its own bundle.
@@ -106,6 +106,7 @@ export function formBundles(
   timing: MealTiming,
   restaurants: Readonly<Record<string, Point>>,
   orders: readonly MealOrder[],
+  now: number,
   rules: BundleRules,
 ): Bundle[] {
   const byRestaurant = new Map<string, Bundle[]>();
@@ -122,15 +123,16 @@ export function formBundles(
     let bestAdded = Number.POSITIVE_INFINITY;
     open.forEach((b, i) => {
       if (b.orders.length >= rules.size) return;
-      const earliest = Math.min(...b.orders.map((o) => o.readyAt), order.readyAt);
-      const latest = Math.max(b.readyAt, order.readyAt);
+      // an order ready in the past is ready now: only the wait still ahead counts
+      const earliest = Math.max(now, Math.min(...b.orders.map((o) => o.readyAt), order.readyAt));
+      const latest = Math.max(now, b.readyAt, order.readyAt);
       if (latest - earliest > rules.maxReadySpreadMs) return;
       const merged = bundleOf(
         b.restaurantId,
         restaurant,
         bestSequence(timing, restaurant, [...b.orders, order]),
       );
-      const added = joinDelay(timing, merged, rules.maxDetourMs);
+      const added = joinDelay(timing, merged, now, rules.maxDetourMs);
       if (added < bestAdded) {
         bestAdded = added;
         bestIndex = i;
@@ -150,13 +152,13 @@ export function formBundles(
  * same ready time (and each order's own wait for the bundle's latest ready time); Infinity when any
  * single order is delayed beyond `maxDetourMs`.
  */
-function joinDelay(timing: MealTiming, bundle: Bundle, maxDetourMs: number): number {
+function joinDelay(timing: MealTiming, bundle: Bundle, now: number, maxDetourMs: number): number {
   const offsets = dropOffsets(timing, bundle.restaurant, bundle.orders);
   let total = 0;
   for (let i = 0; i < bundle.orders.length; i++) {
     const o = bundle.orders[i];
     const alone = dropOffsets(timing, bundle.restaurant, [o])[0];
-    const delay = bundle.readyAt - o.readyAt + offsets[i] - alone;
+    const delay = Math.max(now, bundle.readyAt) - Math.max(now, o.readyAt) + offsets[i] - alone;
     if (delay > maxDetourMs) return Number.POSITIVE_INFINITY;
     total += delay;
   }

@@ -19,6 +19,19 @@ import { MINUTE_MS, routeTimes, travelMs } from './meal-route.ts';
 /** Cost of leaving one order without a courier in this decision, in cost minutes: above any real plan. */
 const UNASSIGNED_COST = 100_000;
 
+/**
+ * Cost of leaving a bundle without a courier in this decision: above any plan, so the assignment
+ * serves as many orders as couriers allow, plus `agePriority` per minute since each order was
+ * placed. Why the age term: a plan's cost grows with the order's age, so with a flat postponement
+ * cost the youngest orders would always win the scarce couriers and the oldest would starve.
+ */
+function postponeCost(view: MealPolicyView, params: RollingParams, bundle: Bundle): number {
+  let cost = 0;
+  for (const o of bundle.orders)
+    cost += UNASSIGNED_COST + (params.agePriority * Math.max(0, view.now - o.placedAt)) / MINUTE_MS;
+  return cost;
+}
+
 /** A courier doing a bundle, departing as late as still lets it pick up on time. */
 export interface BundlePlan {
   readonly departAt: number;
@@ -27,7 +40,7 @@ export interface BundlePlan {
   readonly pickupAt: number;
   readonly dropoffs: readonly number[];
   readonly freeAt: number;
-  /** Click-to-door minutes, weighted overage beyond the target, and weighted courier minutes. */
+  /** Click-to-door minutes plus the weighted overage, courier minutes and remaining shift. */
   readonly cost: number;
 }
 
@@ -64,7 +77,10 @@ export function planBundle(
     overage += Math.max(0, ctd - timing.targetClickToDoorMs);
   });
   const cost =
-    (clickToDoor + params.overageWeight * overage + params.courierTimeWeight * (t.freeAt - departAt)) /
+    (clickToDoor +
+      params.overageWeight * overage +
+      params.courierTimeWeight * (t.freeAt - departAt) +
+      params.remainingShiftWeight * (courier.shift.offTime - t.pickupAt)) /
     MINUTE_MS;
   return {
     departAt,
@@ -110,7 +126,7 @@ export function rollingDecisions(
   const pool = courierPool(view, horizonMs);
   if (orders.length === 0 || pool.length === 0) return { routes: [], repositions: [] };
   const size = targetBundleSize(params, orders.length, pool.length);
-  const bundles = formBundles(view.timing, view.restaurants, orders, {
+  const bundles = formBundles(view.timing, view.restaurants, orders, view.now, {
     size,
     maxReadySpreadMs: params.maxReadySpreadMinutes * MINUTE_MS,
     maxDetourMs: params.maxDetourMinutes * MINUTE_MS,
@@ -126,7 +142,7 @@ export function rollingDecisions(
     });
     candidates.sort((x, y) => x.cost - y.cost || x.column - y.column);
     const kept = candidates.slice(0, params.candidatesPerBundle);
-    kept.push({ column: pool.length + b, cost: UNASSIGNED_COST * bundle.orders.length });
+    kept.push({ column: pool.length + b, cost: postponeCost(view, params, bundle) });
     return kept;
   });
   const chosen = solve({ columns: pool.length + bundles.length, rows });

@@ -38,6 +38,17 @@ export interface RollingParams {
   readonly overageWeight: number;
   /** Weight of each minute a courier is busy with a route (couriers are the scarce resource). */
   readonly courierTimeWeight: number;
+  /**
+   * Weight of each minute of shift a courier would have left after the pickup: a positive weight
+   * spends the couriers about to go off duty first and keeps those with long shifts ahead free.
+   */
+  readonly remainingShiftWeight: number;
+  /**
+   * When couriers are short, how much an order's age (minutes since placement) weighs in favour
+   * of serving it now: 0 serves the cheapest orders first (old ones may starve), larger values
+   * approach first come, first served.
+   */
+  readonly agePriority: number;
   /** Couriers considered per bundle in the assignment (the cheapest ones). */
   readonly candidatesPerBundle: number;
   /** `hungarian`: exact assignment in pure code; `highs`: the same assignment as an LP solved by HiGHS. */
@@ -57,7 +68,9 @@ export const DEFAULT_ROLLING: RollingParams = {
   maxReadySpreadMinutes: 6,
   maxDetourMinutes: 12,
   overageWeight: 2,
-  courierTimeWeight: 0.3,
+  courierTimeWeight: 0,
+  remainingShiftWeight: 0,
+  agePriority: 3,
   candidatesPerBundle: 8,
   solver: 'hungarian',
   updateOnArrival: true,

@@ -164,8 +164,10 @@ export const robotMachine = setup({
           },
         ],
       },
-      initial: 'open',
+      // re-entered while a user is still being served: the session goes on where it was
+      initial: 'resuming',
       states: {
+        resuming: { always: [{ guard: 'serving', target: 'session' }, { target: 'open' }] },
         open: {
           on: {
             'robot.identify': [

@@ -41,8 +41,8 @@ function pathOf(ref: AnyActorRef, root: AnyActorRef): string[] {
 function refAt(root: AnyActorRef, path: readonly string[]): AnyActorRef | undefined {
   let at: AnyActorRef | undefined = root;
   for (const id of path) {
-    const children = (at?.getSnapshot() as { children?: Record<string, AnyActorRef> } | undefined)?.children;
-    at = children?.[id];
+    const snapshot: { children?: Record<string, AnyActorRef> } | undefined = at?.getSnapshot();
+    at = snapshot?.children?.[id];
   }
   return at;
 }
@@ -80,6 +80,12 @@ export class DurableActor<TLogic extends AnyStateMachine> {
   get actor(): Actor<TLogic> {
     if (!this.current) throw new Error(`${this.options.id} is down`);
     return this.current;
+  }
+
+  /** The live snapshot, or while down the persisted one it will restart from. */
+  snapshot(): { value: unknown; context: unknown } | null {
+    if (this.current) return this.current.getSnapshot() as { value: unknown; context: unknown };
+    return (this.saved?.snapshot as { value: unknown; context: unknown } | undefined) ?? null;
   }
 
   start(): this {
@@ -138,12 +144,13 @@ export class DurableActor<TLogic extends AnyStateMachine> {
   private launch(snapshot: unknown): Actor<TLogic> {
     const { logic, input, kernel, inspect, id } = this.options;
     this.dueAt.clear();
-    const actor = createActor(logic, {
+    const options = {
       id,
       clock: kernel.clock,
-      ...(snapshot === undefined ? { input } : { snapshot: snapshot as never }),
+      ...(snapshot === undefined ? { input } : { snapshot }),
       ...(inspect ? { inspect } : {}),
-    }) as Actor<TLogic>;
+    };
+    const actor = (createActor as (logic: AnyStateMachine, options: object) => Actor<TLogic>)(logic, options);
     const scheduler = actor.system.scheduler;
     const schedule = scheduler.schedule;
     // records when each timer falls due; XState's own id for an unnamed delayed event is random

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS } from '../../adapters/socketio/wire-protocol.ts';
 import { deviceSimCommand } from '../device-sim/device-sim-cli.ts';
 import { dispatchServerCommand, dispatchTokenCommand } from '../dispatch-server/server-command.ts';
 import { loadCommand } from '../load/load-command.ts';
+import { registerMdrpCommands } from '../mdrp/mdrp-command.ts';
 import { queueCheckCommand } from '../planner/queue-check-command.ts';
 import { sweepCommand } from '../planner/sweep-command.ts';
 import { loadScenario, ScenarioError } from '../scenario/load-scenario.ts';
@@ -177,6 +178,8 @@ program
   .option('--script <file>', 'JSONL of {"afterMs": n, "event": {...}} sensor events to publish')
   .option('--for <duration>', 'stop after this long (default: until Ctrl-C)')
   .action(deviceSimCommand);
+
+registerMdrpCommands(program);
 
 try {
   await program.parseAsync(process.argv);

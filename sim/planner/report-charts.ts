@@ -43,13 +43,19 @@ interface Axes {
 }
 
 function rowsFor(column: string, variants: readonly VariantSummary[], marked: ReadonlySet<number>) {
+  const labelledAt = new Set<unknown>();
   return variants
     .filter((v) => v.kpis[column])
     .map((v) => {
       const k = v.kpis[column];
+      const x = v.x ?? 'all';
+      // one label per x, however many series are ringed there
+      const labelled = marked.has(v.variant) && !labelledAt.has(x);
+      if (labelled) labelledAt.add(x);
       return {
+        labelled,
         kpi: column,
-        x: v.x ?? 'all',
+        x,
         series: v.series,
         mean: k.mean,
         lo: k.ci95[0],
@@ -80,7 +86,12 @@ function kpiLayers(
   const y = { field: 'mean', type: 'quantitative', title: yTitle };
   const color =
     series.length > 1
-      ? { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1 } }
+      ? {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          legend: { orient: 'bottom', columns: 1, labelLimit: 0 },
+        }
       : { value: '#1f6feb' };
   const layers: ChartSpec[] = [
     { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color } },
@@ -97,7 +108,7 @@ function kpiLayers(
   ];
   if (label)
     layers.push({
-      transform: [{ filter: 'datum.marked' }],
+      transform: [{ filter: 'datum.labelled' }],
       mark: { type: 'text', dy: -16, fontWeight: 'bold', fontSize: 10, text: 'smallest meeting target' },
       encoding: { x, y },
     });

@@ -88,6 +88,7 @@ export class Flows {
     }
     for (const c of w.population.customers) this.customerArea.set(c.id, c.area);
     this.homes = StaticPointIndex.fromPoints(w.population.customers.map((c) => c.home));
+    w.mobility.markHubs(w.population.stores.map((st) => st.position));
     this.beacons = provisionBeacons(this.fleet, w.random, w.scenario.fleet.vehicles.beaconMaxDriftSeconds * 1000);
     for (const v of this.fleet.vehicles) {
       if (!v.ownerId) continue;

@@ -1,5 +1,6 @@
 import type { Point } from '../../machines/protocol.ts';
 import type { City, Route, TravelProfile } from '../city/city.ts';
+import { Router } from '../city/router.ts';
 import type { Kernel, ScheduledTask } from '../kernel/kernel.ts';
 
 interface Trip {
@@ -24,11 +25,31 @@ interface Mover {
  */
 export class Mobility {
   private readonly movers = new Map<string, Mover>();
+  /** Nodes many trips start or end at (stores, the robot depot), per graph. */
+  private readonly hubs = { drive: new Set<number>(), walk: new Set<number>() };
+  /**
+   * The world's own router: its shortest-path trees of hubs grow with this world's trips only, so a
+   * route never depends on what another world sharing the city did (determinism across runs).
+   */
+  private readonly router: Router;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly city: City,
-  ) {}
+  ) {
+    this.router = new Router(city.drive, city.walk);
+  }
+
+  /**
+   * Marks places that many trips start or end at (stores, depots): a trip from or to one is then a
+   * walk up a shortest-path tree computed once per place and profile, instead of an A* search.
+   */
+  markHubs(points: readonly Point[]): void {
+    for (const p of points) {
+      this.hubs.drive.add(this.city.nearestNode('drive', p.x, p.y));
+      this.hubs.walk.add(this.city.nearestNode('walk', p.x, p.y));
+    }
+  }
 
   place(actor: string, profile: TravelProfile, at: Point): void {
     this.movers.set(actor, { profile, rest: at, trip: null });
@@ -79,7 +100,10 @@ export class Mobility {
     const graph = mover.profile === 'car' ? 'drive' : 'walk';
     const a = this.city.nearestNode(graph, from.x, from.y);
     const b = this.city.nearestNode(graph, to.x, to.y);
-    const route = this.city.route(mover.profile, a, b);
+    const hubs = this.hubs[graph];
+    if (hubs.has(a)) this.router.precomputeTree(mover.profile, a, 'from');
+    else if (hubs.has(b)) this.router.precomputeTree(mover.profile, b, 'to');
+    const route = this.router.route(mover.profile, a, b);
     const departAt = this.kernel.now;
     const arrival = this.kernel.schedule(departAt + route.duration * 1000, () => {
       mover.trip = null;

@@ -54,6 +54,7 @@ export class RobotFleet {
       : (w.areas[0]?.area.centroid ?? { x: 0, y: 0 });
     const node = city.nearestNode('walk', depotXY.x, depotXY.y);
     this.depot = { x: city.walk.x[node]!, y: city.walk.y[node]! };
+    w.mobility.markHubs([this.depot]);
     const load = Object.fromEntries(r.products.map((p) => [p.id, p.load]));
     const weights = w.areas.map((a) => a.area.area);
     const machine = robotMachine.provide({

@@ -480,6 +480,9 @@ export class World {
     const d = this.scenario.demand.errand;
     if (!d || d.perDay === 0) return;
     const stream = this.random.stream('demand:errand');
+    // Which customer publishes depends on who is busy, i.e. on the fleet and policy; drawing it from
+    // its own stream keeps every other draw of the demand identical across a sweep's variants.
+    const publishers = this.random.stream('demand:errand:publisher');
     const schedule = new PoissonSchedule(d.perDay, d.hourly, stream);
     const weights = areaWeights(this.areas, d.zones);
     const categories = ERRAND_CATEGORIES.filter((c) => (d.categories[c] ?? 0) > 0);
@@ -491,7 +494,7 @@ export class World {
       this.kernel.schedule(at, () => {
         const area = this.areas[stream.weighted(weights)];
         const category = categories[stream.weighted(categoryWeights)];
-        const publisher = this.idleCustomer(area.id, stream);
+        const publisher = this.idleCustomer(area.id, publishers);
         const professional = stream.bernoulli(d.professionalShare);
         const premium = 1 + stream.float() * d.maxFeePremium;
         const stores = this.storesByArea.get(area.id) ?? [];

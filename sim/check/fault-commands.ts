@@ -1,0 +1,194 @@
+/**
+ * Commands that make things go wrong: actors crash and restart from their persisted snapshots,
+ * devices fall silent, actuators fail, cars lose their link — and an attacker replays recorded
+ * messages, presents forged, stolen, tampered or spent keys, plays back recorded beacon ids or
+ * broadcasts foreign ones, and claims orders that are not theirs.
+ */
+import fc from 'fast-check';
+import type { DigitalKey, Entitlement } from '../../machines/digital-key.ts';
+import { ENTITLEMENTS, issueKey } from '../../machines/digital-key.ts';
+import { createNodeCrypto } from '../../adapters/sim/node-crypto.ts';
+import { CARS, COURIERS, CUSTOMERS, STORES } from './bench-town.ts';
+import type { ProtocolBench } from './protocol-bench.ts';
+import { GAPS, TownStep } from './town-step.ts';
+
+const gap = fc.constantFrom(...GAPS);
+const car = fc.constantFrom(...CARS.map((c) => c.id));
+const courier = fc.constantFrom(...COURIERS.map((c) => c.id));
+const customer = fc.constantFrom(...CUSTOMERS.map((c) => c.id));
+const party = fc.constantFrom(...COURIERS.map((c) => c.id), ...CUSTOMERS.map((c) => c.id));
+const MAX_CRASHES = 3;
+
+const CRASHABLE = ['dispatch', 'S1', 'C1', 'C2', 'C3', 'U1', 'U2', 'U3', 'V1', 'V3', 'B1', 'RB1'] as const;
+
+const crash = fc
+  .record({ actor: fc.constantFrom(...CRASHABLE), downMs: fc.constantFrom(1_000, 60_000, 600_000), gap })
+  .map(
+    (c) =>
+      new TownStep(
+        `crash(${c.actor}, down ${c.downMs / 1000}s)`,
+        (bench, model) => {
+          model.crashes++;
+          bench.crash(c.actor);
+          bench.kernel.after(c.downMs, () => bench.restart(c.actor));
+        },
+        c.gap,
+        (model) => model.crashes < MAX_CRASHES,
+      ),
+  );
+
+/** A device that never answers (until faults stop): everything it sends is lost. */
+const silence = fc
+  .record({ device: fc.constantFrom(...CARS.map((c) => c.id), 'S1', 'S2', 'RB1'), gap })
+  .map((s) => new TownStep(`silence(${s.device})`, (bench) => bench.faults.silence(s.device), s.gap));
+
+const actuator = fc
+  .record({ car, gap })
+  .map(
+    (a) => new TownStep(`actuators fail(${a.car})`, (bench) => bench.failingActuators.add(a.car), a.gap),
+  );
+
+const link = fc
+  .record({ car, lost: fc.boolean(), gap })
+  .map(
+    (l) =>
+      new TownStep(
+        `link ${l.lost ? 'lost' : 'restored'}(${l.car})`,
+        (bench) => bench.inject(l.car, { type: l.lost ? 'link.lost' : 'link.restored' }),
+        l.gap,
+      ),
+  );
+
+/** An attacker (or a flaky client) sends a message seen on the network earlier once more. */
+const replay = fc.record({ k: fc.nat(), gap }).map(
+  (r) =>
+    new TownStep(
+      `replay(#${r.k})`,
+      (bench) => {
+        const seen = bench.networkMessages;
+        if (seen.length === 0) return;
+        const m = seen[r.k % seen.length]!;
+        bench.send(m.from, m.to, m.message);
+      },
+      r.gap,
+    ),
+);
+
+/** Every key dispatch handed out so far (rental keys, upgrades, trunk keys), in order. */
+function keysSeen(bench: ProtocolBench): DigitalKey[] {
+  const keys: DigitalKey[] = [];
+  for (const { message } of bench.networkMessages) {
+    const m = message as { key?: DigitalKey; trunk?: { key?: DigitalKey } };
+    const key = m.key ?? m.trunk?.key;
+    if (key && !keys.some((k) => k.keyId === key.keyId)) keys.push(key);
+  }
+  return keys;
+}
+
+const otherIssuer = createNodeCrypto().generateKeyPair(new Uint8Array(32).fill(7));
+function present(bench: ProtocolBench, presenterId: string, key: DigitalKey, action: Entitlement): void {
+  bench.send(presenterId, key.vehicleId, {
+    type: 'key.present',
+    requestId: `attack-${bench.kernel.eventsProcessed}`,
+    presenterId,
+    key,
+    action,
+  });
+}
+
+/**
+ * Keys used the wrong way: a spent or ended key presented again by its holder, someone else's key,
+ * a key signed by another issuer, and a key whose fields were edited after signing. The oracle
+ * checks every grant, so any of them opening something is a violation.
+ */
+const keyMisuse = fc
+  .record({
+    how: fc.constantFrom('reuse', 'stolen', 'foreign', 'tampered'),
+    k: fc.nat(),
+    by: party,
+    action: fc.constantFrom<Entitlement>(...ENTITLEMENTS),
+    gap,
+  })
+  .map(
+    (a) =>
+      new TownStep(
+        `key ${a.how}(#${a.k} by ${a.by}, ${a.action})`,
+        (bench) => {
+          const keys = keysSeen(bench);
+          const owner = bench.snapshotOf('U1')?.context as { ownerKey: DigitalKey | null } | undefined;
+          const base = keys.length > 0 ? keys[a.k % keys.length]! : owner?.ownerKey;
+          if (!base) return;
+          if (a.how === 'reuse') present(bench, base.holderId, base, a.action);
+          else if (a.how === 'stolen') present(bench, a.by, base, a.action);
+          else if (a.how === 'tampered')
+            present(bench, a.by, { ...base, holderId: a.by, entitlements: [...ENTITLEMENTS] }, a.action);
+          else {
+            const forged = issueKey(bench.crypto, otherIssuer.privateKey, {
+              ...base,
+              keyId: `forged-${a.k}`,
+              holderId: a.by,
+              entitlements: [...ENTITLEMENTS],
+              supersedes: null,
+            });
+            present(bench, a.by, forged, a.action);
+          }
+        },
+        a.gap,
+      ),
+  );
+
+/** A recorded beacon id played back at a store's scanner, or an id no beacon ever sent. */
+const advert = fc
+  .record({
+    replayed: fc.boolean(),
+    k: fc.nat(),
+    store: fc.constantFrom(...STORES.map((s) => s.id)),
+    foreign: fc.stringMatching(/^[0-9a-f]{16}$/),
+    gap,
+  })
+  .map(
+    (a) =>
+      new TownStep(
+        a.replayed ? `replay advert(#${a.k} at ${a.store})` : `foreign advert(${a.foreign} at ${a.store})`,
+        (bench) => {
+          const recorded = bench.radio.recorded;
+          if (a.replayed && recorded.length === 0) return;
+          const eid = a.replayed ? recorded[a.k % recorded.length]! : a.foreign;
+          bench.inject(a.store, { type: 'scanner.heard', eid, rssi: -70, heardAt: bench.kernel.now });
+        },
+        a.gap,
+      ),
+  );
+
+const ORDER_CLAIMS = ['errand.accept', 'errand.pickedUp', 'errand.delivered', 'trunk.atCar', 'trunk.deposited'];
+const PUBLISHER_CLAIMS = ['errand.cancel', 'errand.confirm', 'errand.dispute'];
+
+/** A party sends an order message of its own making: an extra accept, or a claim on someone's order. */
+const claim = fc
+  .record({
+    courier,
+    customer,
+    byCourier: fc.boolean(),
+    order: fc.constantFrom('E1', 'E2', 'E3', 'T1', 'T2', 'T3'),
+    k: fc.nat(),
+    gap,
+  })
+  .map((c) => {
+    const type = c.byCourier ? ORDER_CLAIMS[c.k % ORDER_CLAIMS.length]! : PUBLISHER_CLAIMS[c.k % PUBLISHER_CLAIMS.length]!;
+    const from = c.byCourier ? c.courier : c.customer;
+    return new TownStep(
+      `claim(${from} ${type} ${c.order})`,
+      (bench) =>
+        bench.send(from, 'dispatch', {
+          type,
+          orderId: c.order,
+          ...(c.byCourier ? { courierId: from } : { publisherId: from, reason: 'claim' }),
+        }),
+      c.gap,
+    );
+  });
+
+/** Faults and attacks; crashes are bounded per run so a run still does something. */
+export function faultCommands(): fc.Arbitrary<TownStep>[] {
+  return [crash, silence, actuator, link, replay, replay, keyMisuse, advert, claim, claim];
+}
