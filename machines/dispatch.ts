@@ -23,7 +23,15 @@ import {
 } from './errand-order.ts';
 import { EMPTY_LEDGER, type EscrowLedger, hold, settle } from './escrow-ledger.ts';
 import type { PaymentInstruction } from './payments-port.ts';
-import { emptyMap, mapDelete, mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
+import {
+  emptyMap,
+  mapDelete,
+  mapEntries,
+  mapGet,
+  mapHas,
+  mapSet,
+  type PersistentMap,
+} from './persistent-map.ts';
 import { preorderMachine } from './preorder.ts';
 import type {
   ChatSend,
@@ -57,7 +65,8 @@ export interface CourierRecord {
 export interface DispatchContext extends DispatchInput {
   orderSeq: number;
   orders: Record<string, ActorRefFrom<typeof errandOrderMachine>>;
-  listings: Record<string, ErrandListing>;
+  /** Open orders ordinary couriers can pull (errands, trunk deliveries). */
+  listings: PersistentMap<ErrandListing>;
   ledger: EscrowLedger;
   relay: ChatRelay;
   couriers: Record<string, CourierRecord>;
@@ -110,13 +119,12 @@ function senderOf(event: DispatchEvent): string {
 
 /** Orders that the ordinary courier's pull sees: within radius, of its categories, nearest first. */
 export function pullListings(
-  listings: Readonly<Record<string, ErrandListing>>,
+  listings: PersistentMap<ErrandListing>,
   pull: { position: { x: number; y: number }; radius: number; categories: readonly string[] },
   limit: number,
 ): ErrandListing[] {
   const hits: { d: number; listing: ErrandListing }[] = [];
-  for (const id in listings) {
-    const listing = listings[id];
+  for (const [, listing] of mapEntries(listings)) {
     if (!pull.categories.includes(listing.category)) continue;
     const d = distance(listing.pickup, pull.position);
     if (d <= pull.radius) hits.push({ d, listing });
@@ -305,7 +313,7 @@ export const dispatchMachine = setup({
     busyBeacons: emptyMap(),
     orderSeq: 0,
     orders: {},
-    listings: {},
+    listings: emptyMap(),
     ledger: EMPTY_LEDGER,
     relay: EMPTY_RELAY,
     couriers: {},
@@ -560,18 +568,12 @@ export const dispatchMachine = setup({
         ],
         'listing.add': {
           actions: assign({
-            listings: ({ context, event }) => ({
-              ...context.listings,
-              [event.listing.orderId]: event.listing,
-            }),
+            listings: ({ context, event }) => mapSet(context.listings, event.listing.orderId, event.listing),
           }),
         },
         'listing.remove': {
           actions: assign({
-            listings: ({ context, event }) => {
-              const { [event.orderId]: _removed, ...rest } = context.listings;
-              return rest;
-            },
+            listings: ({ context, event }) => mapDelete(context.listings, event.orderId),
           }),
         },
         'order.assigned': {
@@ -608,10 +610,13 @@ export const dispatchMachine = setup({
           {
             actions: [
               assign(({ context, event }) => {
-                const { [event.orderId]: _ended, ...orders } = context.orders;
-                const courierId = Object.keys(context.couriers).find(
-                  (id) => context.couriers[id].activeOrder === event.orderId,
-                );
+                const orders = { ...context.orders };
+                delete orders[event.orderId];
+                // the order names its courier; the registry must agree before it is cleared
+                const courierId =
+                  event.courierId !== null && context.couriers[event.courierId]?.activeOrder === event.orderId
+                    ? event.courierId
+                    : undefined;
                 return {
                   orders,
                   relay: closeLines(context.relay, event.orderId),

@@ -63,7 +63,10 @@ export interface AssignmentBook {
 
 export interface MealDispatchContext extends MealDispatchInput {
   readonly shifts: Readonly<Record<string, CourierShift>>;
+  readonly rosterIndex: Readonly<Record<string, number>>;
   couriers: PersistentMap<CourierBook>;
+  /** The couriers waiting for instructions (the same books): what the greedy policy looks at. */
+  waiting: PersistentMap<CourierBook>;
   orders: PersistentMap<OrderBook>;
   /** Placed orders without a courier. */
   open: PersistentMap<MealOrder>;
@@ -73,6 +76,8 @@ export interface MealDispatchContext extends MealDispatchInput {
   rejected: number;
   now: number;
   nextTickAt: number;
+  /** The instant a second decision is queued for (rolling: reports that came after its tick). */
+  redecideAt: number;
 }
 
 /** A change to the books plus the messages it sends. */
@@ -84,8 +89,10 @@ export interface BookStep {
 export function initialContext(input: MealDispatchInput): MealDispatchContext {
   let couriers = emptyMap<CourierBook>();
   const shifts: Record<string, CourierShift> = {};
+  const rosterIndex: Record<string, number> = {};
   for (const s of input.roster) {
     shifts[s.id] = s;
+    rosterIndex[s.id] = Object.keys(rosterIndex).length;
     couriers = mapSet(couriers, s.id, {
       status: 'scheduled',
       place: START_PLACE,
@@ -98,7 +105,9 @@ export function initialContext(input: MealDispatchInput): MealDispatchContext {
   return {
     ...input,
     shifts,
+    rosterIndex,
     couriers,
+    waiting: emptyMap(),
     orders: emptyMap(),
     open: emptyMap(),
     assignments: emptyMap(),
@@ -106,6 +115,7 @@ export function initialContext(input: MealDispatchInput): MealDispatchContext {
     rejected: 0,
     now: 0,
     nextTickAt: interval,
+    redecideAt: -1,
   };
 }
 
@@ -113,16 +123,43 @@ function byReady(a: MealOrder, b: MealOrder): number {
   return a.readyAt - b.readyAt || a.placedAt - b.placedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** What the policy sees at `now`: open orders earliest ready first, couriers in roster order. */
-export function policyView(ctx: MealDispatchContext, now: number): MealPolicyView {
+/**
+ * What the policy sees at `now`: open orders earliest ready first, couriers in roster order — every
+ * courier not off duty, or with `waitingOnly` just the waiting ones (all a greedy decision needs,
+ * and cheap enough to build on every event).
+ */
+export function policyView(ctx: MealDispatchContext, now: number, waitingOnly = false): MealPolicyView {
   const orders = [...mapEntries(ctx.open)].map(([, o]) => o).sort(byReady);
   const couriers: CourierView[] = [];
-  for (const shift of ctx.roster) {
-    const book = mapGet(ctx.couriers, shift.id) as CourierBook;
-    if (book.status === 'off') continue;
-    couriers.push({ shift, status: book.status, place: book.place, point: book.point, freeAt: book.freeAt });
-  }
+  const add = (id: string, book: CourierBook) =>
+    couriers.push({
+      shift: ctx.shifts[id],
+      status: book.status,
+      place: book.place,
+      point: book.point,
+      freeAt: book.freeAt,
+    });
+  if (waitingOnly) {
+    for (const [id, book] of mapEntries(ctx.waiting)) add(id, book);
+    couriers.sort((a, b) => ctx.rosterIndex[a.shift.id] - ctx.rosterIndex[b.shift.id]);
+  } else
+    for (const shift of ctx.roster) {
+      const book = mapGet(ctx.couriers, shift.id) as CourierBook;
+      if (book.status !== 'off') add(shift.id, book);
+    }
   return { now, timing: ctx.timing, restaurants: ctx.restaurants, orders, couriers };
+}
+
+/** Sets a courier's book, keeping the waiting list in step with its status. */
+function withCourier(
+  books: { couriers: PersistentMap<CourierBook>; waiting: PersistentMap<CourierBook> },
+  id: string,
+  book: CourierBook,
+): { couriers: PersistentMap<CourierBook>; waiting: PersistentMap<CourierBook> } {
+  return {
+    couriers: mapSet(books.couriers, id, book),
+    waiting: book.status === 'waiting' ? mapSet(books.waiting, id, book) : mapDelete(books.waiting, id),
+  };
 }
 
 function routeMessage(
@@ -162,10 +199,11 @@ function projection(ctx: MealDispatchContext, from: Point, departAt: number, rou
  * is still open and of that restaurant; anything else counts as rejected.
  */
 export function commitDecision(ctx: MealDispatchContext, decision: MealDecision, now: number): BookStep {
-  let { couriers, orders, open, assignments, assignmentCount, rejected } = ctx;
+  let { orders, open, assignments, assignmentCount, rejected } = ctx;
+  let books = { couriers: ctx.couriers, waiting: ctx.waiting };
   const sends: MealSend[] = [];
   for (const r of decision.routes) {
-    const book = mapGet(couriers, r.courierId);
+    const book = mapGet(books.couriers, r.courierId);
     const picked = r.orderIds.map((id) => mapGet(open, id));
     const valid =
       book?.status === 'waiting' &&
@@ -191,7 +229,7 @@ export function commitDecision(ctx: MealDispatchContext, decision: MealDecision,
     });
     // prepositioned at the restaurant: it has been there since it became free
     const departFrom = book.place === r.restaurantId ? book.freeAt : now;
-    couriers = mapSet(couriers, r.courierId, {
+    books = withCourier(books, r.courierId, {
       status: 'busy',
       ...projection(ctx, book.point, departFrom, route),
       assignmentId: id,
@@ -199,13 +237,13 @@ export function commitDecision(ctx: MealDispatchContext, decision: MealDecision,
     sends.push({ to: r.courierId, message: { type: 'meal.route', route } });
   }
   for (const p of decision.repositions) {
-    const book = mapGet(couriers, p.courierId);
+    const book = mapGet(books.couriers, p.courierId);
     const point = ctx.restaurants[p.restaurantId];
     if (book?.status !== 'waiting' || !point || book.place === p.restaurantId) {
       rejected++;
       continue;
     }
-    couriers = mapSet(couriers, p.courierId, {
+    books = withCourier(books, p.courierId, {
       status: 'busy',
       place: p.restaurantId,
       point,
@@ -217,7 +255,7 @@ export function commitDecision(ctx: MealDispatchContext, decision: MealDecision,
       message: { type: 'meal.reposition', restaurantId: p.restaurantId, point },
     });
   }
-  return { patch: { couriers, orders, open, assignments, assignmentCount, rejected }, sends };
+  return { patch: { ...books, orders, open, assignments, assignmentCount, rejected }, sends };
 }
 
 /**
@@ -238,6 +276,10 @@ export function arrivalUpdate(
   let readyAt = Number.NEGATIVE_INFINITY;
   for (const o of current) readyAt = Math.max(readyAt, o.readyAt);
   const pickupAt = Math.max(now + ctx.timing.halfPickupMs, readyAt);
+  let joinable = false;
+  for (const [, o] of mapEntries(ctx.open))
+    if (o.restaurantId === a.restaurantId && o.readyAt <= pickupAt) joinable = true;
+  if (!joinable) return { patch: {}, sends: [] };
   const view = policyView(ctx, now);
   const here = view.couriers.find((c) => c.shift.id === courierId) as CourierView;
   const restaurant = ctx.restaurants[a.restaurantId];
@@ -279,7 +321,8 @@ export function reopen(
   assignmentId: string | null,
   now: number,
 ): BookStep {
-  let { open, orders, assignments, couriers } = ctx;
+  let { open, orders, assignments } = ctx;
+  let books = { couriers: ctx.couriers, waiting: ctx.waiting };
   const a = assignmentId ? mapGet(assignments, assignmentId) : undefined;
   if (a) {
     for (const id of a.orderIds) {
@@ -289,11 +332,11 @@ export function reopen(
     }
     assignments = mapDelete(assignments, a.id);
   }
-  const book = mapGet(couriers, courierId);
+  const book = mapGet(books.couriers, courierId);
   const shift = ctx.shifts[courierId];
   if (book && shift && now >= shift.offTime)
-    couriers = mapSet(couriers, courierId, { ...book, status: 'off' });
-  return { patch: { open, orders, assignments, couriers }, sends: [] };
+    books = withCourier(books, courierId, { ...book, status: 'off' });
+  return { patch: { open, orders, assignments, ...books }, sends: [] };
 }
 
 /** The courier reports where it waits now (online, or done with a route or a reposition). */
@@ -304,20 +347,12 @@ export function courierWaiting(
   point: Point,
   now: number,
 ) {
-  return {
-    couriers: mapSet(ctx.couriers, courierId, {
-      status: 'waiting' as const,
-      place,
-      point,
-      freeAt: now,
-      assignmentId: null,
-    }),
-  };
+  return withCourier(ctx, courierId, { status: 'waiting', place, point, freeAt: now, assignmentId: null });
 }
 
 export function courierOff(ctx: MealDispatchContext, courierId: string) {
   const book = mapGet(ctx.couriers, courierId);
-  return book ? { couriers: mapSet(ctx.couriers, courierId, { ...book, status: 'off' as const }) } : {};
+  return book ? withCourier(ctx, courierId, { ...book, status: 'off' }) : {};
 }
 
 export function orderPlaced(ctx: MealDispatchContext, order: MealOrder) {

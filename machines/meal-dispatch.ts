@@ -1,4 +1,4 @@
-import { enqueueActions, setup } from 'xstate';
+import { setup } from 'xstate';
 import {
   arrivalUpdate,
   type BookStep,
@@ -21,14 +21,19 @@ import type { MealCourierToDispatch, MealSend, MealWorldEvent } from './meal-pro
 
 export type MealDispatchEvent =
   | Extract<MealWorldEvent, { type: 'meal.placed' | 'service.end' }>
-  | MealCourierToDispatch;
+  | MealCourierToDispatch
+  /** Internal: decide once more at this instant, after the reports that came in after its tick. */
+  | { type: 'redecide'; at: number };
 
 export type { MealDispatchContext, MealDispatchInput };
 
 /** Runs the policy on the books at `now` and commits its decision. */
 function decide(context: MealDispatchContext, now: number): BookStep {
-  const view = policyView(context, now);
   const p = context.policy;
+  // greedy needs open orders and waiting couriers; skip the view when either is missing
+  if (p.kind === 'greedy' && (context.open.size === 0 || context.waiting.size === 0))
+    return { patch: {}, sends: [] };
+  const view = policyView(context, now, p.kind === 'greedy');
   const decision =
     p.kind === 'greedy'
       ? greedyDecisions(view)
@@ -55,7 +60,7 @@ const dispatch = setup({
   },
 });
 
-/** Books a placement or a courier's whereabouts; the greedy policy then decides at once. */
+/** Books a placement or a courier's whereabouts, then decides when the policy says so. */
 const record = dispatch.enqueueActions(({ context, event, enqueue }) => {
   const patch =
     event.type === 'meal.placed'
@@ -64,7 +69,17 @@ const record = dispatch.enqueueActions(({ context, event, enqueue }) => {
         ? courierWaiting(context, event.courierId, event.place, event.point, event.at)
         : {};
   enqueue.assign({ ...patch, now: event.at });
-  if (context.policy.kind !== 'greedy') return;
+  const p = context.policy;
+  if (p.kind === 'rolling') {
+    // a courier freed up at the instant of a tick that already ran (its report came after the
+    // tick): decide once more at this instant, after every report of the instant is in
+    const tickedNow = event.at === context.nextTickAt - p.intervalMinutes * 60_000;
+    if (event.type !== 'meal.placed' && tickedNow && context.redecideAt !== event.at) {
+      enqueue.assign({ redecideAt: event.at });
+      enqueue.raise({ type: 'redecide', at: event.at }, { delay: 0 });
+    }
+    return;
+  }
   const step = decide({ ...context, ...patch, now: event.at }, event.at);
   enqueue.assign(step.patch);
   for (const params of step.sends) enqueue({ type: 'send', params });
@@ -81,6 +96,11 @@ const tick = dispatch.enqueueActions(({ context, enqueue }) => {
   enqueue.assign({ now, nextTickAt: now + interval });
   const step = decide({ ...context, now }, now);
   enqueue.assign(step.patch);
+  for (const params of step.sends) enqueue({ type: 'send', params });
+});
+const redecide = dispatch.enqueueActions(({ context, event, enqueue }) => {
+  const step = decide({ ...context, now: event.at }, event.at);
+  enqueue.assign({ ...step.patch, now: event.at });
   for (const params of step.sends) enqueue({ type: 'send', params });
 });
 const arrival = dispatch.enqueueActions(({ context, event, enqueue }) => {
@@ -127,6 +147,7 @@ export const mealDispatchMachine = dispatch.createMachine({
         'courier.online': { actions: record },
         'courier.free': { actions: record },
         'courier.atRestaurant': { actions: arrival },
+        redecide: { actions: redecide },
         'service.end': { target: 'closed' },
       },
     },

@@ -103,6 +103,44 @@ function courierPool(view: MealPolicyView, horizonMs: number): CourierView[] {
   );
 }
 
+/** Couriers planned in full per bundle, as a multiple of the candidates kept. */
+const PRESELECT = 4;
+
+/**
+ * Indices into `pool` of the `limit` couriers who could pick `bundle` up soonest (ties to roster
+ * order), among those who would pick up before their off time. Why: a plan's cost is mostly the
+ * click-to-door its pickup time implies, so the cheapest candidates are among these, and planning
+ * every courier of a large fleet for every bundle would dominate the decision's time.
+ */
+function soonestPickups(
+  view: MealPolicyView,
+  pool: readonly CourierView[],
+  bundle: Bundle,
+  limit: number,
+): number[] {
+  const { timing, now } = view;
+  // the best `limit` so far, sorted by (pickup, index): an insertion buffer, as limit ≪ pool
+  const best: number[] = [];
+  const pickups: number[] = [];
+  for (let c = 0; c < pool.length; c++) {
+    const courier = pool[c];
+    const available = Math.max(now, courier.freeAt, courier.shift.onTime);
+    const arrive = available + travelMs(courier.point, bundle.restaurant, timing.metersPerMinute);
+    const pickup = Math.max(arrive + timing.halfPickupMs, bundle.readyAt);
+    if (pickup > courier.shift.offTime) continue;
+    if (best.length === limit && pickup >= pickups[limit - 1]) continue;
+    let i = best.length === limit ? limit - 1 : best.length;
+    while (i > 0 && pickups[i - 1] > pickup) {
+      best[i] = best[i - 1];
+      pickups[i] = pickups[i - 1];
+      i--;
+    }
+    best[i] = c;
+    pickups[i] = pickup;
+  }
+  return best;
+}
+
 /** Target bundle size: orders ready soon per courier free soon, rounded up, within [1, maxBundle]. */
 export function targetBundleSize(params: RollingParams, ordersSoon: number, couriersSoon: number): number {
   const ratio = (params.bundleScale * ordersSoon) / Math.max(1, couriersSoon);
@@ -134,12 +172,12 @@ export function rollingDecisions(
   const plans = new Map<number, BundlePlan>();
   const rows = bundles.map((bundle, b) => {
     const candidates: { column: number; cost: number }[] = [];
-    pool.forEach((courier, c) => {
-      const plan = planBundle(view, params, courier, bundle);
-      if (!plan) return;
+    for (const c of soonestPickups(view, pool, bundle, PRESELECT * params.candidatesPerBundle)) {
+      const plan = planBundle(view, params, pool[c], bundle);
+      if (!plan) continue;
       plans.set(b * pool.length + c, plan);
       candidates.push({ column: c, cost: plan.cost });
-    });
+    }
     candidates.sort((x, y) => x.cost - y.cost || x.column - y.column);
     const kept = candidates.slice(0, params.candidatesPerBundle);
     kept.push({ column: pool.length + b, cost: postponeCost(view, params, bundle) });
@@ -149,23 +187,85 @@ export function rollingDecisions(
   const cutoff = view.now + params.intervalMinutes * MINUTE_MS;
   const routes: RouteDecision[] = [];
   const repositions: { courierId: string; restaurantId: string }[] = [];
+  const spare = new Set(pool.map((_, c) => c).filter((c) => isIdle(view, pool[c]) && !chosen.includes(c)));
+  const commit = (courier: CourierView, bundle: Bundle) =>
+    routes.push({
+      courierId: courier.shift.id,
+      restaurantId: bundle.restaurantId,
+      orderIds: bundle.orders.map((o) => o.id),
+    });
   chosen.forEach((c, b) => {
     if (c < 0 || c >= pool.length) return;
     const courier = pool[c];
-    if (courier.status !== 'waiting' || courier.shift.onTime > view.now) return;
-    const plan = plans.get(b * pool.length + c) as BundlePlan;
-    const bundle = bundles[b];
-    if (plan.latestDepartAt < cutoff || courier.place === bundle.restaurantId) {
-      routes.push({
-        courierId: courier.shift.id,
-        restaurantId: bundle.restaurantId,
-        orderIds: bundle.orders.map((o) => o.id),
-      });
-    } else if (params.preposition) {
-      repositions.push({ courierId: courier.shift.id, restaurantId: bundle.restaurantId });
-    }
+    const { kept, split } = splitBundle(view, params, courier, bundles[b], pool, spare);
+    // a split-off order goes now only if it must; otherwise the next decision plans it afresh
+    for (const { courier: other, bundle, plan } of split)
+      if (plan.latestDepartAt < cutoff) commit(other, bundle);
+    if (!isIdle(view, courier)) return;
+    const plan = planBundle(view, params, courier, kept) as BundlePlan;
+    if (plan.latestDepartAt < cutoff || courier.place === kept.restaurantId) commit(courier, kept);
+    else if (params.preposition)
+      repositions.push({ courierId: courier.shift.id, restaurantId: kept.restaurantId });
   });
   return { routes, repositions };
+}
+
+/** Waiting for instructions now (only such a courier can be sent). */
+function isIdle(view: MealPolicyView, courier: CourierView): boolean {
+  return courier.status === 'waiting' && courier.shift.onTime <= view.now;
+}
+
+/**
+ * After the assignment: each order of a matched bundle leaves it when the rest with its courier
+ * plus the order alone with a spare waiting courier (one the assignment left idle) costs less than
+ * the whole bundle. Why: bundles are formed before couriers are matched, so a bundle can meet an
+ * idle courier that would serve one of its orders sooner. Spare couriers used here leave `spare`.
+ */
+function splitBundle(
+  view: MealPolicyView,
+  params: RollingParams,
+  courier: CourierView,
+  bundle: Bundle,
+  pool: readonly CourierView[],
+  spare: Set<number>,
+): { kept: Bundle; split: { courier: CourierView; bundle: Bundle; plan: BundlePlan }[] } {
+  let kept = bundle;
+  const split: { courier: CourierView; bundle: Bundle; plan: BundlePlan }[] = [];
+  // one order at a time, the one whose leaving saves most, while leaving saves anything
+  while (kept.orders.length > 1 && spare.size > 0) {
+    const whole = planBundle(view, params, courier, kept);
+    if (!whole) break;
+    let best: { order: MealOrder; c: number; plan: BundlePlan; saving: number } | undefined;
+    for (const order of kept.orders) {
+      const rest = bundleOf(
+        kept.restaurantId,
+        kept.restaurant,
+        kept.orders.filter((o) => o !== order),
+      );
+      const without = planBundle(view, params, courier, rest);
+      if (!without) continue;
+      const alone = bundleOf(kept.restaurantId, kept.restaurant, [order]);
+      for (const c of spare) {
+        const plan = planBundle(view, params, pool[c], alone);
+        const saving = plan ? whole.cost - without.cost - plan.cost : 0;
+        if (plan && saving > 0 && (!best || saving > best.saving)) best = { order, c, plan, saving };
+      }
+    }
+    if (!best) break;
+    const leaving = best.order;
+    spare.delete(best.c);
+    split.push({
+      courier: pool[best.c],
+      bundle: bundleOf(kept.restaurantId, kept.restaurant, [leaving]),
+      plan: best.plan,
+    });
+    kept = bundleOf(
+      kept.restaurantId,
+      kept.restaurant,
+      kept.orders.filter((o) => o !== leaving),
+    );
+  }
+  return { kept, split };
 }
 
 /**

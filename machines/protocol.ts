@@ -276,7 +276,7 @@ export type PortAnswer = Stamped &
         type: 'lock.checked';
         orderId: string;
         vehicleId: string;
-        trunk: 'closed' | 'open' | 'latching' | 'alarm';
+        trunk: 'closed' | 'open' | 'latching' | 'alarm' | 'unknown';
       }
   );
 

@@ -95,7 +95,6 @@ export const robotMachine = setup({
     clearSession: assign({ user: null, taken: {}, sessions: ({ context }) => context.sessions + 1 }),
   },
   guards: {
-    free: ({ context }) => context.user === null,
     ourUser: ({ context, event }) => 'userId' in event && event.userId === context.user,
     inStock: ({ context, event }) => (context.stock[product(event)] ?? 0) > 0,
     tookIt: ({ context, event }) => (context.taken[product(event)] ?? 0) > 0,
@@ -170,17 +169,14 @@ export const robotMachine = setup({
         resuming: { always: [{ guard: 'serving', target: 'session' }, { target: 'open' }] },
         open: {
           on: {
-            'robot.identify': [
-              {
-                guard: 'free',
-                target: 'session',
-                actions: [
-                  assign({ user: ({ event }) => event.userId, taken: {} }),
-                  toUser((ctx) => ({ type: 'robot.session', robotId: ctx.id, userId: ctx.user })),
-                ],
-              },
-              { actions: toUser((ctx) => ({ type: 'robot.busy', robotId: ctx.id })) },
-            ],
+            // nobody is being served here (a session in progress resumes in `session`)
+            'robot.identify': {
+              target: 'session',
+              actions: [
+                assign({ user: ({ event }) => event.userId, taken: {} }),
+                toUser((ctx) => ({ type: 'robot.session', robotId: ctx.id, userId: ctx.user })),
+              ],
+            },
           },
         },
         session: {

@@ -239,6 +239,8 @@ export const trunkOrderMachine = setup({
     mayHold: ({ context }) => context.holdChecks < context.timing.maxHoldChecks,
     fromCourier: ({ context, event }) => 'courierId' in event && event.courierId === context.courierId,
     latched: ({ event }) => event.type === 'lock.checked' && event.trunk === 'closed',
+    /** The car has no data link (an underground garage): the latch cannot be confirmed remotely. */
+    unconfirmed: ({ event }) => event.type === 'lock.checked' && event.trunk === 'unknown',
   },
   delays: {
     repush: ({ context }) => context.timing.repushMs,
@@ -482,6 +484,7 @@ export const trunkOrderMachine = setup({
       on: {
         'lock.checked': [
           { guard: 'latched', target: 'completed' },
+          { guard: 'unconfirmed', target: 'completed', actions: count('relockUnconfirmed') },
           {
             target: 'completed',
             actions: [

@@ -157,7 +157,7 @@ export const TIMING = {
   rental: { pricePerMinuteCents: 30, closeAfterMs: 5 * MINUTE, revokeRetryMs: MINUTE } satisfies RentalTerms,
   preorder: { pickupWindowMs: 30 * MINUTE, handoverTimeoutMs: MINUTE, slotSeconds: 300, driftSlots: 1 },
   cartGraceMs: 2 * MINUTE,
-  courier: { pullRadius: 3_000, pullIntervalMs: 30 * SECOND, serviceMs: 20 * SECOND, trackingIntervalMs: MINUTE },
+  courier: { pullRadius: 3_000, pullIntervalMs: 2 * MINUTE, serviceMs: 20 * SECOND, trackingIntervalMs: MINUTE },
   acceptTimeoutMs: 20 * SECOND,
   answerTimeoutMs: 30 * SECOND,
   vehicle: { autoRelockMs: MINUTE, relockRetryMs: 30 * SECOND },

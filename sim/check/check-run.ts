@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import type { InspectionEvent } from 'xstate';
-import { faultCommands } from './fault-commands.ts';
+import { FAULT_KINDS, type FaultKind, faultCommands } from './fault-commands.ts';
 import { describeProfile, type FaultProfile, NO_FAULTS } from './fault-plan.ts';
 import { FLOWS, type FlowName, partyCommands } from './party-commands.ts';
 import { type Mutant, ProtocolBench } from './protocol-bench.ts';
@@ -23,8 +23,8 @@ export interface CheckOptions {
   readonly path?: string;
   readonly flows?: readonly FlowName[];
   readonly maxCommands?: number;
-  /** Random network faults, crashes, silent devices and attacks (default on). */
-  readonly faults?: boolean;
+  /** The kinds of trouble to inject (default: all of `FAULT_KINDS`; none for a clean run). */
+  readonly faults?: readonly FaultKind[];
   /** Drops lose any network message for good, not only what no client retries (see `FaultProfile`). */
   readonly lossy?: boolean;
   readonly mutant?: Mutant;
@@ -74,16 +74,16 @@ function splitPath(path: string | undefined): { fcPath?: string; replayPath?: st
   return at < 0 ? { fcPath: path } : { fcPath: path.slice(0, at), replayPath: path.slice(at + 1) };
 }
 
-function caseArbitrary(options: CheckOptions, replayPath: string | undefined): fc.Arbitrary<Case> {
+export function caseArbitrary(options: CheckOptions, replayPath: string | undefined): fc.Arbitrary<Case> {
   const flows = options.flows ?? FLOWS;
-  const withFaults = options.faults !== false;
-  const commands = [...partyCommands(flows), ...(withFaults ? faultCommands() : [])];
+  const kinds = options.faults ?? FAULT_KINDS;
+  const commands = [...partyCommands(flows), ...faultCommands(kinds)];
   return fc.tuple(
     fc.commands(commands, {
       maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS,
       ...(replayPath !== undefined ? { replayPath } : {}),
     }),
-    withFaults ? profiles.map((p) => ({ ...p, lossy: options.lossy === true })) : fc.constant(NO_FAULTS),
+    kinds.includes('network') ? profiles.map((p) => ({ ...p, lossy: options.lossy === true })) : fc.constant(NO_FAULTS),
   );
 }
 
@@ -123,7 +123,9 @@ export function playCase(
 function describeCommand(options: CheckOptions, seed: number, path: string): string {
   const extra: string[] = [];
   if (options.flows && options.flows.length !== FLOWS.length) extra.push(`--flows ${options.flows.join(',')}`);
-  if (options.faults === false) extra.push('--no-faults');
+  const kinds = options.faults ?? FAULT_KINDS;
+  if (kinds.length === 0) extra.push('--no-faults');
+  else if (kinds.length !== FAULT_KINDS.length) extra.push(`--faults ${kinds.join(',')}`);
   if (options.lossy === true) extra.push('--lossy');
   if (options.maxCommands !== undefined && options.maxCommands !== DEFAULT_MAX_COMMANDS)
     extra.push(`--max-commands ${options.maxCommands}`);

@@ -25,6 +25,12 @@ export interface DurableActorOptions<TLogic extends AnyStateMachine> {
   readonly input: InputFrom<TLogic>;
   readonly kernel: Kernel;
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Called with every snapshot of the root actor (state log, telemetry). */
+  readonly observe?: (snapshot: { value: unknown; context: unknown; status: string }) => void;
+  /** Called with each new actor before it starts (the bench maps its system to itself). */
+  readonly launched?: (actor: Actor<TLogic>) => void;
+  /** The actor failed (an action, guard or assigner threw): it is stopped by XState. */
+  readonly failed?: (error: unknown) => void;
 }
 
 /** The chain of actor ids from the root down to `ref` (empty for the root itself). */
@@ -160,6 +166,12 @@ export class DurableActor<TLogic extends AnyStateMachine> {
       schedule(source, target, event, delay, resolved);
     };
     this.current = actor;
+    this.options.launched?.(actor);
+    const { observe, failed } = this.options;
+    actor.subscribe({
+      next: (snap) => observe?.(snap as never),
+      error: (err) => failed?.(err),
+    });
     actor.start();
     return actor;
   }

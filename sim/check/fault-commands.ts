@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { DigitalKey, Entitlement } from '../../machines/digital-key.ts';
 import { ENTITLEMENTS, issueKey } from '../../machines/digital-key.ts';
 import { createNodeCrypto } from '../../adapters/sim/node-crypto.ts';
+import { mapHas } from '../../machines/persistent-map.ts';
 import { CARS, COURIERS, CUSTOMERS, STORES } from './bench-town.ts';
 import type { ProtocolBench } from './protocol-bench.ts';
 import { GAPS, TownStep } from './town-step.ts';
@@ -96,10 +97,17 @@ function present(bench: ProtocolBench, presenterId: string, key: DigitalKey, act
   });
 }
 
+/** Whether the order a dispatch key was issued for (`T3:K1` → T3) has ended. */
+function orderEnded(bench: ProtocolBench, key: DigitalKey): boolean {
+  const dispatch = bench.view().dispatch;
+  const orderId = key.keyId.split(':')[0] ?? '';
+  return dispatch !== null && !(orderId in dispatch.orders) && !mapHas(dispatch.flowOrders, orderId);
+}
+
 /**
- * Keys used the wrong way: a spent or ended key presented again by its holder, someone else's key,
- * a key signed by another issuer, and a key whose fields were edited after signing. The oracle
- * checks every grant, so any of them opening something is a violation.
+ * Keys used the wrong way: a key presented again by its holder after its order ended, someone
+ * else's key, a key signed by another issuer, and a key whose fields were edited after signing. The
+ * oracle checks every grant, so any of them opening something is a violation.
  */
 const keyMisuse = fc
   .record({
@@ -118,10 +126,19 @@ const keyMisuse = fc
           const owner = bench.snapshotOf('U1')?.context as { ownerKey: DigitalKey | null } | undefined;
           const base = keys.length > 0 ? keys[a.k % keys.length]! : owner?.ownerKey;
           if (!base) return;
-          if (a.how === 'reuse') present(bench, base.holderId, base, a.action);
-          else if (a.how === 'stolen') present(bench, a.by, base, a.action);
+          if (a.how === 'reuse') {
+            if (keys.length > 0 && orderEnded(bench, base)) present(bench, base.holderId, base, a.action);
+          } else if (a.how === 'stolen') {
+            if (a.by !== base.holderId) present(bench, a.by, base, a.action);
+          }
+          // edited after signing: handed to someone else, every entitlement, a longer window
           else if (a.how === 'tampered')
-            present(bench, a.by, { ...base, holderId: a.by, entitlements: [...ENTITLEMENTS] }, a.action);
+            present(
+              bench,
+              a.by,
+              { ...base, holderId: a.by, entitlements: [...ENTITLEMENTS], validUntil: base.validUntil + 3600 },
+              a.action,
+            );
           else {
             const forged = issueKey(bench.crypto, otherIssuer.privateKey, {
               ...base,
@@ -188,7 +205,19 @@ const claim = fc
     );
   });
 
-/** Faults and attacks; crashes are bounded per run so a run still does something. */
-export function faultCommands(): fc.Arbitrary<TownStep>[] {
-  return [crash, silence, actuator, link, replay, replay, keyMisuse, advert, claim, claim];
+/**
+ * The kinds of trouble a check can inject: random network faults (a fault profile, not commands),
+ * crashes and restarts, silent devices, failing actuators and lost links, and an attacker.
+ */
+export const FAULT_KINDS = ['network', 'crash', 'silence', 'devices', 'attacks'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The commands of the chosen kinds; crashes are bounded per run so a run still does something. */
+export function faultCommands(kinds: readonly FaultKind[]): fc.Arbitrary<TownStep>[] {
+  const out: fc.Arbitrary<TownStep>[] = [];
+  if (kinds.includes('crash')) out.push(crash);
+  if (kinds.includes('silence')) out.push(silence);
+  if (kinds.includes('devices')) out.push(actuator, link);
+  if (kinds.includes('attacks')) out.push(replay, replay, keyMisuse, advert, claim, claim);
+  return out;
 }

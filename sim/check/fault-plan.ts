@@ -11,7 +11,10 @@ export interface FaultProfile {
   readonly drop: number;
   /** Delivered twice. */
   readonly duplicate: number;
-  /** Held back by up to `maxDelayMs` (which reorders it behind later messages). */
+  /**
+   * Held back by up to `maxDelayMs`, which reorders it against other connections' messages (and,
+   * when `lossy`, against later messages of its own connection too).
+   */
   readonly delay: number;
   readonly maxDelayMs: number;
   /**
@@ -66,7 +69,13 @@ export class FaultPlan {
   /** While dispatch handles a message from this party, what it sends that party is the reply. */
   replyingTo: string | null = null;
 
-  constructor(readonly profile: FaultProfile) {
+  /** Per link (`from>to`), when its latest message is due: one connection delivers in order. */
+  private readonly linkDue = new Map<string, number>();
+
+  constructor(
+    readonly profile: FaultProfile,
+    private readonly latencyMs: number,
+  ) {
     this.stream = new RandomStreams(profile.seed).stream('faults');
   }
 
@@ -88,12 +97,24 @@ export class FaultPlan {
     this.silenced.clear();
   }
 
-  readonly injector: FaultInjector = (from: string, to: string, _message: NetMessage): FaultDecision => {
+  readonly injector: FaultInjector = (from: string, to: string, message: NetMessage, now: number): FaultDecision => {
     if (this.silenced.has(from)) {
       this.injected.silenced++;
       return { drop: true };
     }
-    if (!this.active || !overNetwork(from, to)) return {};
+    if (!overNetwork(from, to)) return {};
+    const decision = this.decide(from, to, message);
+    if (decision.drop || this.profile.lossy) return decision;
+    // a delayed or retried message holds back the later ones of its connection (TCP, MQTT session)
+    const link = `${from}>${to}`;
+    const due = Math.max(now + this.latencyMs + (decision.extraDelayMs ?? 0), this.linkDue.get(link) ?? 0);
+    this.linkDue.set(link, due);
+    const extra = due - now - this.latencyMs;
+    return extra > 0 ? { ...decision, extraDelayMs: extra } : decision;
+  };
+
+  private decide(from: string, to: string, _message: NetMessage): FaultDecision {
+    if (!this.active) return {};
     const p = this.profile;
     const decision: { duplicate?: boolean; extraDelayMs?: number } = {};
     if (p.drop > 0 && this.stream.float() < p.drop) {
@@ -115,5 +136,5 @@ export class FaultPlan {
       decision.extraDelayMs = (decision.extraDelayMs ?? 0) + 1 + Math.floor(this.stream.float() * p.maxDelayMs);
     }
     return decision;
-  };
+  }
 }

@@ -9,7 +9,8 @@ import { Kernel } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { EscrowPayments } from '../world/escrow-payments.ts';
 import { stateName } from '../world/state-name.ts';
-import { CARS, TIMING } from './bench-town.ts';
+import { telemetryOf } from '../../machines/vehicle.ts';
+import { CARS, COURIERS, CUSTOMERS, ROBOT, TIMING } from './bench-town.ts';
 import type { DurableActor } from './durable-actor.ts';
 import { FaultPlan, type FaultProfile, overNetwork } from './fault-plan.ts';
 import { Invariants, type TownView } from './invariants.ts';
@@ -54,6 +55,9 @@ export interface BenchOptions {
 
 /** The issuer key pair is fixed: a check is about the protocol, not about key material. */
 const ISSUER_SEED = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff);
+/** Shared by every bench: the port is stateless but for its cache of verified signatures. */
+const CRYPTO: CryptoPort = withVerifyCache(createNodeCrypto());
+const ISSUER: KeyPair = createNodeCrypto().generateKeyPair(ISSUER_SEED);
 
 /**
  * The town of the protocol checks, running on the kernel: dispatch (with the order machines of
@@ -67,8 +71,8 @@ export class ProtocolBench {
   readonly log: EventLog;
   readonly net: SimNet;
   readonly faults: FaultPlan;
-  readonly crypto: CryptoPort = withVerifyCache(createNodeCrypto());
-  readonly issuer: KeyPair = createNodeCrypto().generateKeyPair(ISSUER_SEED);
+  readonly crypto: CryptoPort = CRYPTO;
+  readonly issuer: KeyPair = ISSUER;
   readonly invariants: Invariants;
   readonly payments = new EscrowPayments();
   readonly movement: Movement;
@@ -79,6 +83,8 @@ export class ProtocolBench {
   readonly failingActuators = new Set<string>();
   /** Who started each car's engine (gets `car.arrived` when it stops). */
   readonly drivers = new Map<string, string>();
+  /** Cars that reported since their last snapshot (their telemetry follows, while they have a link). */
+  readonly reported = new Set<string>();
   /** Every message sent over the network so far (what an attacker can record and replay). */
   readonly networkMessages: { from: string; to: string; message: NetMessage }[] = [];
   /** Commands that reached dispatch while it was down: their clients' retries deliver them after restart. */
@@ -90,7 +96,7 @@ export class ProtocolBench {
   constructor(readonly options: BenchOptions) {
     this.log = new EventLog(options.logPath);
     this.net = new SimNet(this.kernel, this.log, TIMING.netLatencyMs);
-    this.faults = new FaultPlan(options.faults);
+    this.faults = new FaultPlan(options.faults, TIMING.netLatencyMs);
     this.net.setFaults(this.faults.injector);
     this.invariants = new Invariants(this.crypto, this.issuer.publicKey);
     this.log.onEntry(this.invariants.onLog);
@@ -102,12 +108,6 @@ export class ProtocolBench {
       (eid) => this.invariants.aired(eid),
     );
     createTownActors(this);
-  }
-
-  /** A machine with the mutant's patch applied, if the mutant touches it. */
-  patched<T extends AnyStateMachine>(kind: MachineKind, machine: T): T {
-    const patch = this.options.mutant?.patch[kind];
-    return (patch ? patch(machine) : machine) as T;
   }
 
   /** Adds an actor: its net address (messages stamped with their delivery time) and its state log. */
@@ -136,20 +136,44 @@ export class ProtocolBench {
     }
   }
 
-  /** Every actor's inspection events: state changes go to the log, everything to `options.inspect`. */
-  readonly inspect = (ev: InspectionEvent): void => {
-    this.options.inspect?.(ev);
-    if (ev.type !== '@xstate.snapshot') return;
-    const snap = ev.snapshot as { value?: unknown; status?: string };
-    if (snap.value === undefined) return;
-    const id = (ev.actorRef as AnyActorRef).id;
-    const name = stateName(snap.value);
+  private logState(id: string, value: unknown, status: string): void {
+    const name = stateName(value);
     if (this.lastState.get(id) !== name) {
       this.lastState.set(id, name);
       this.log.append({ t: this.kernel.now, kind: 'state', actor: id, state: name });
     }
-    if (snap.status === 'done' || snap.status === 'stopped') this.lastState.delete(id);
-  };
+    if (status === 'done' || status === 'stopped') this.lastState.delete(id);
+  }
+
+  /**
+   * How the bench watches one actor: its snapshots feed the state log (and a car's, its telemetry),
+   * a failure is a violation, and dispatch's inspection events log its orders' states. Inspection
+   * costs on every event, so other actors get it only when `options.inspect` (coverage) asks.
+   */
+  observation(id: string) {
+    const isCar = CARS.some((c) => c.id === id);
+    const watch = this.options.inspect;
+    const inspect =
+      id === 'dispatch' || watch
+        ? (ev: InspectionEvent) => {
+            watch?.(ev);
+            if (ev.type !== '@xstate.snapshot') return;
+            const ref = ev.actorRef as AnyActorRef;
+            const snap = ev.snapshot as { value?: unknown; status: string };
+            if (ref.id !== id && snap.value !== undefined) this.logState(ref.id, snap.value, snap.status);
+          }
+        : undefined;
+    return {
+      ...(inspect ? { inspect } : {}),
+      observe: (snap: { value: unknown; context: unknown; status: string }) => {
+        this.logState(id, snap.value, snap.status);
+        if (!isCar || !(this.reported.delete(id) || !this.telemetry.knows(id))) return;
+        if ((snap.value as { link: string }).link === 'online') this.telemetry.record(telemetryOf(snap as never));
+      },
+      failed: (error: unknown) =>
+        this.invariants.reported('exception', `${id} failed: ${error instanceof Error ? error.message : String(error)}`),
+    };
+  }
 
   /** A world event (demand, shift, arrival, power, sighting): logged, then given to the actor. */
   inject(id: string, event: NetMessage): void {
@@ -224,11 +248,27 @@ export class ProtocolBench {
       if (value?.link === 'offline') this.inject(car.id, { type: 'link.restored' });
     }
     const until = this.kernel.now + TIMING.drainMs;
-    while (this.kernel.now < until && this.invariants.violations.length === 0) {
-      this.advance(Math.min(10 * 60_000, until - this.kernel.now));
+    while (this.kernel.now < until && this.invariants.violations.length === 0 && !this.settled()) {
+      this.advance(Math.min(5 * 60_000, until - this.kernel.now));
       this.check();
     }
     if (this.invariants.violations.length === 0) this.invariants.final(this.view());
+  }
+
+  /**
+   * Nothing left to happen but idle timers: no open order or cart, every party idle, every car
+   * parked and shut, nobody at the robot. Draining stops early here (runs end sooner).
+   */
+  private settled(): boolean {
+    const view = this.view();
+    const d = view.dispatch;
+    if (!d || Object.keys(d.orders).length > 0 || d.flowOrders.size > 0) return false;
+    if (!view.carts || view.carts.openCarts.size > 0) return false;
+    const state = (id: string) => stateName(this.snapshotOf(id)?.value);
+    if (COURIERS.some((c) => !/^(offDuty|idle)/.test(state(c.id)))) return false;
+    if (CUSTOMERS.some((c) => state(c.id) !== 'idle')) return false;
+    if (state(ROBOT.id).startsWith('dwelling.session')) return false;
+    return CARS.every((c) => /^motion\.parked\|doors\.locked\|trunk\.closed\|engine\.off/.test(state(c.id)));
   }
 
   /** Stops every actor (the log stays open for `log.close()`). */

@@ -56,6 +56,10 @@ export class Movement {
 export class Telemetry {
   private readonly last = new Map<string, TelemetryParams>();
 
+  knows(vehicleId: string): boolean {
+    return this.last.has(vehicleId);
+  }
+
   record(t: TelemetryParams): void {
     this.last.set(t.vehicleId, t);
   }

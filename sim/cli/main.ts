@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_LIMITS } from '../../adapters/socketio/wire-protocol.ts';
+import { checkCommand, DEFAULT_RUNS } from '../check/check-command.ts';
 import { deviceSimCommand } from '../device-sim/device-sim-cli.ts';
 import { dispatchServerCommand, dispatchTokenCommand } from '../dispatch-server/server-command.ts';
 import { loadCommand } from '../load/load-command.ts';
@@ -178,6 +179,25 @@ program
   .option('--script <file>', 'JSONL of {"afterMs": n, "event": {...}} sensor events to publish')
   .option('--for <duration>', 'stop after this long (default: until Ctrl-C)')
   .action(deviceSimCommand);
+
+program
+  .command('check')
+  .description(
+    'property-based protocol checks: random interleavings, faults and attacks; a shrunk, replayable counterexample on failure',
+  )
+  .option('--runs <n>', 'generated runs', String(DEFAULT_RUNS))
+  .option('--seed <n>', 'fast-check seed (default: from the clock, printed)')
+  .option('--path <path>', 'replay one shrunk counterexample (as printed by a failed check)')
+  .option('--flows <list>', 'errand,trunk,rental,robot,preorder (default: all)')
+  .option('--faults <list>', 'network,crash,silence,devices,attacks (default: all)')
+  .option('--no-faults', 'no faults or attacks at all')
+  .option('--lossy', 'a network without retries: any message may be lost, even within one connection')
+  .option('--max-commands <n>', 'longest generated run')
+  .option('--log-dir <dir>', "where a failing run's event log (JSONL) is written", '.')
+  .option('--target <url>', 'check a running dispatch server (errand flow) instead of the simulation')
+  .option('--secret-file <file>', "the server's token secret (else $CITYTWIN_DISPATCH_SECRET)")
+  .option('--json', 'print the report as one JSON object on stdout')
+  .action(checkCommand);
 
 registerMdrpCommands(program);
 

@@ -28,7 +28,10 @@ const isInstance = (dir: string) => existsSync(join(dir, 'orders.txt'));
 export function instanceDirs(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const path of paths) {
-    if (!existsSync(path)) throw new UserError(`${path}: expected an instance folder, a folder of them or a list file, got nothing`);
+    if (!existsSync(path))
+      throw new UserError(
+        `${path}: expected an instance folder, a folder of them or a list file, got nothing`,
+      );
     if (statSync(path).isFile()) {
       const listed = readFileSync(path, 'utf8')
         .split('\n')
@@ -42,7 +45,8 @@ export function instanceDirs(paths: readonly string[]): string[] {
         .sort()
         .map((d) => join(path, d))
         .filter((d) => statSync(d).isDirectory() && isInstance(d));
-      if (subs.length === 0) throw new UserError(`${path}: expected instance folders (with orders.txt) inside, found none`);
+      if (subs.length === 0)
+        throw new UserError(`${path}: expected instance folders (with orders.txt) inside, found none`);
       out.push(...subs);
     }
   }
@@ -52,7 +56,8 @@ export function instanceDirs(paths: readonly string[]): string[] {
 function parallelism(text: string): number {
   if (text === 'auto') return availableParallelism();
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--parallel: expected auto or a whole number >= 1, got "${text}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`--parallel: expected auto or a whole number >= 1, got "${text}"`);
   return n;
 }
 
@@ -99,14 +104,25 @@ export async function benchCommand(paths: string[], options: BenchOptions): Prom
   const command = `citytwin mdrp bench ${paths.join(' ')} --policy ${policies.join(',')} --parallel ${options.parallel}${sets.length > 0 ? ` --set ${sets.join(',')}` : ''} --out ${out}`;
   const meta = { command, policies, params, instances: dirs.length };
   writeFileSync(join(out, 'results.csv'), csv(records));
-  writeFileSync(join(out, 'results.json'), `${JSON.stringify({ meta, families: summaries, runs: records }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'results.json'),
+    `${JSON.stringify({ meta, families: summaries, runs: records }, null, 2)}\n`,
+  );
   writeFileSync(join(out, 'report.html'), await benchReportHtml(meta, summaries, records));
   const keys = [...BEATEN_FIGURES, 'ordersPerBundle', 'clickToDoorBound', 'wallSeconds'] as const;
   const short: Record<string, string> = {
-    clickToDoorMean: 'ctd', clickToDoorP90: 'ctd90', overageMean: 'over', readyToPickupMean: 'r2p',
-    undeliveredPercent: 'undel%', ordersPerBundle: 'o/b', clickToDoorBound: 'bound', wallSeconds: 'sec',
+    clickToDoorMean: 'ctd',
+    clickToDoorP90: 'ctd90',
+    overageMean: 'over',
+    readyToPickupMean: 'r2p',
+    undeliveredPercent: 'undel%',
+    ordersPerBundle: 'o/b',
+    clickToDoorBound: 'bound',
+    wallSeconds: 'sec',
   };
-  const lines = [`${'family'.padEnd(8)}${'policy'.padEnd(9)}${'n'.padStart(4)}${keys.map((k) => short[k].padStart(8)).join('')}`];
+  const lines = [
+    `${'family'.padEnd(8)}${'policy'.padEnd(9)}${'n'.padStart(4)}${keys.map((k) => short[k].padStart(8)).join('')}`,
+  ];
   lines.push(
     `${'published default'.padEnd(21)}${keys.map((k) => (FIGURES.find((f) => f.key === k)?.published?.toFixed(2) ?? '').padStart(8)).join('')}`,
   );

@@ -2,10 +2,18 @@ import type { BenchRecord } from './bench-record.ts';
 
 /** The instance families of the public set, by the dimension each varies. */
 export const FAMILY_GROUPS = [
-  { dimension: 'size', label: 'size (all orders / half the orders / half the restaurants)', families: ['o100', 'o50', 'r50'] },
+  {
+    dimension: 'size',
+    label: 'size (all orders / half the orders / half the restaurants)',
+    families: ['o100', 'o50', 'r50'],
+  },
   { dimension: 'speed', label: 'travel speed (as recorded / 25 % faster)', families: ['t100', 't75'] },
   { dimension: 'shifts', label: 'courier shifts (historical / optimised)', families: ['s1', 's2'] },
-  { dimension: 'preparation', label: 'preparation times (as recorded / 25 % longer)', families: ['p100', 'p125'] },
+  {
+    dimension: 'preparation',
+    label: 'preparation times (as recorded / 25 % longer)',
+    families: ['p100', 'p125'],
+  },
 ] as const;
 
 const NAME = /^(\d+)(o100|o50|r50)(t100|t75)(s1|s2)(p100|p125)$/;
@@ -25,7 +33,11 @@ export const FIGURES = [
   { key: 'undeliveredPercent', title: 'Orders undelivered (%)', published: 0.25 },
   { key: 'ordersPerBundle', title: 'Orders per bundle', published: 1.09 },
   { key: 'readyToDoorMean', title: 'Ready-to-door, mean (min)', published: undefined },
-  { key: 'clickToDoorBound', title: 'Bound on click-to-door mean (pickup at ready, straight to door)', published: undefined },
+  {
+    key: 'clickToDoorBound',
+    title: 'Bound on click-to-door mean (pickup at ready, straight to door)',
+    published: undefined,
+  },
   { key: 'utilizationMean', title: 'Courier utilisation, mean', published: undefined },
   { key: 'costPerOrder', title: 'Courier pay per order delivered', published: undefined },
   { key: 'wallSeconds', title: 'Solve time (s)', published: undefined },
@@ -52,7 +64,12 @@ export interface FamilySummary {
   readonly means: Readonly<Record<FigureKey, number>>;
 }
 
-function summarise(dimension: string, family: string, policy: string, records: readonly BenchRecord[]): FamilySummary {
+function summarise(
+  dimension: string,
+  family: string,
+  policy: string,
+  records: readonly BenchRecord[],
+): FamilySummary {
   const ok = records.filter((r) => r.ok);
   const means = {} as Record<FigureKey, number>;
   for (const f of FIGURES) {

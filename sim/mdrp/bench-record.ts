@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { UserError } from '../cli/user-error.ts';
 import { loadInstance } from './instance.ts';
 import { policyParams } from './policy-options.ts';
-import { solveInstance } from './solve.ts';
 import { writeSolution } from './solution.ts';
+import { solveInstance } from './solve.ts';
 
 /** One run of a bench: an instance folder under one policy. */
 export interface BenchJob {
@@ -73,7 +73,11 @@ export const RECORD_COLUMNS: readonly (keyof BenchRecord)[] = [
 export async function runBenchJob(job: BenchJob): Promise<BenchRecord> {
   const empty = {
     index: job.index,
-    instance: job.dir.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? job.dir,
+    instance:
+      job.dir
+        .replace(/[/\\]+$/, '')
+        .split(/[/\\]/)
+        .pop() ?? job.dir,
     policy: job.policy,
     delivered: 0,
     total: 0,
@@ -98,7 +102,8 @@ export async function runBenchJob(job: BenchJob): Promise<BenchRecord> {
     const result = await solveInstance(instance, policyParams(job.policy, job.sets));
     const m = result.measures;
     const ok = result.violations.length === 0;
-    if (ok && job.solutionsDir) writeSolution(join(job.solutionsDir, job.policy, instance.name), result.solution);
+    if (ok && job.solutionsDir)
+      writeSolution(join(job.solutionsDir, job.policy, instance.name), result.solution);
     return {
       ...empty,
       instance: instance.name,

@@ -1,5 +1,5 @@
 import { type ChartSpec, renderSvg } from '../planner/report-charts.ts';
-import { BEATEN_FIGURES, FIGURES, type FamilySummary, type FigureKey } from './bench-families.ts';
+import { BEATEN_FIGURES, type FamilySummary, FIGURES, type FigureKey } from './bench-families.ts';
 import { type BenchRecord, RECORD_COLUMNS } from './bench-record.ts';
 
 export interface BenchMeta {
@@ -69,7 +69,11 @@ function verdictTable(summaries: readonly FamilySummary[]): string {
       const pub = FIGURES.find((f) => f.key === k)?.published;
       const v = s.means[k];
       const cls =
-        pub === undefined || !BEATEN_FIGURES.includes(k) || !Number.isFinite(v) ? '' : v <= pub ? 'win' : 'loss';
+        pub === undefined || !BEATEN_FIGURES.includes(k) || !Number.isFinite(v)
+          ? ''
+          : v <= pub
+            ? 'win'
+            : 'loss';
       return `<td class="${cls}">${fmt(v)}</td>`;
     });
     const failed = s.failed > 0 ? ` <span class="loss">(${s.failed} failed)</span>` : '';
@@ -101,7 +105,8 @@ export async function benchReportHtml(
   records: readonly BenchRecord[],
 ): Promise<string> {
   const charts: string[] = [];
-  for (const figure of FIGURES) charts.push(`<figure>${await renderSvg(figureSpec(figure, summaries))}</figure>`);
+  for (const figure of FIGURES)
+    charts.push(`<figure>${await renderSvg(figureSpec(figure, summaries))}</figure>`);
   const failed = records.filter((r) => !r.ok);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>MDRP benchmark — ${escapeHtml(meta.policies.join(' vs '))}</title>

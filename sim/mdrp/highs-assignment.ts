@@ -31,9 +31,15 @@ export function assignmentLp(problem: AssignmentProblem): string {
   const columnLimits = columnTerms.flatMap((terms, j) =>
     terms.length > 1 ? [` c${j}: ${terms.join(' + ')} <= 1`] : [],
   );
-  return ['Minimize', ` obj: ${objective.join(' ')}`, 'Subject To', ...rowSums, ...columnLimits, 'End', ''].join(
-    '\n',
-  );
+  return [
+    'Minimize',
+    ` obj: ${objective.join(' ')}`,
+    'Subject To',
+    ...rowSums,
+    ...columnLimits,
+    'End',
+    '',
+  ].join('\n');
 }
 
 /**

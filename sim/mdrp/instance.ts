@@ -97,7 +97,9 @@ function time(file: string, row: Row, column: string, index: number): number {
 function positive(file: string, row: Row, column: string, index: number, allowZero: boolean): number {
   const n = number(file, row, column, index);
   if (allowZero ? n < 0 : n <= 0)
-    throw new MdrpInstanceError(`${file}:${row.line}: ${column}: expected ${allowZero ? '>= 0' : '> 0'}, got ${n}`);
+    throw new MdrpInstanceError(
+      `${file}:${row.line}: ${column}: expected ${allowZero ? '>= 0' : '> 0'}, got ${n}`,
+    );
   return n;
 }
 
@@ -109,7 +111,10 @@ function idOf(file: string, row: Row, column: string, seen: Map<string, string>)
       `${file}:${row.line}: ${column}: expected a non-empty id without spaces other than "0", got "${id}"`,
     );
   const where = seen.get(id);
-  if (where) throw new MdrpInstanceError(`${file}:${row.line}: ${column}: expected a unique id, "${id}" is already ${where}`);
+  if (where)
+    throw new MdrpInstanceError(
+      `${file}:${row.line}: ${column}: expected a unique id, "${id}" is already ${where}`,
+    );
   seen.set(id, `${file}:${row.line}`);
   return id;
 }
@@ -122,7 +127,9 @@ function idOf(file: string, row: Row, column: string, seen: Map<string, string>)
  */
 export function loadInstance(dir: string): MdrpInstance {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new MdrpInstanceError(`${dir}: expected an instance folder, got ${existsSync(dir) ? 'a file' : 'nothing'}`);
+    throw new MdrpInstanceError(
+      `${dir}: expected an instance folder, got ${existsSync(dir) ? 'a file' : 'nothing'}`,
+    );
   const seen = new Map<string, string>();
   const restaurants = readTable(dir, 'restaurants.txt', COLUMNS.restaurants).map((r) => ({
     id: idOf('restaurants.txt', r, 'restaurant', seen),
@@ -167,7 +174,9 @@ export function loadInstance(dir: string): MdrpInstance {
   });
   const paramRows = readTable(dir, 'instance_parameters.txt', COLUMNS.parameters);
   if (paramRows.length !== 1)
-    throw new MdrpInstanceError(`instance_parameters.txt: expected exactly one line of values, got ${paramRows.length}`);
+    throw new MdrpInstanceError(
+      `instance_parameters.txt: expected exactly one line of values, got ${paramRows.length}`,
+    );
   const p = paramRows[0];
   const f = 'instance_parameters.txt';
   const params: MdrpParameters = {

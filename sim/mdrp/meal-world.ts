@@ -208,7 +208,10 @@ export class MealWorld {
   }
 
   /** The travel effect: records the move and announces the arrival after the travel time. */
-  private travel(courier: string, trip: { from: string; fromPoint: Point; to: string; toPoint: Point }): void {
+  private travel(
+    courier: string,
+    trip: { from: string; fromPoint: Point; to: string; toPoint: Point },
+  ): void {
     this.moves.push({ courier, departureMs: this.kernel.now, origin: trip.from, destination: trip.to });
     const ms = travelMs(trip.fromPoint, trip.toPoint, this.timing.metersPerMinute);
     this.kernel.after(ms, () => this.inject(courier, { type: 'travel.arrived' }));

@@ -113,7 +113,8 @@ export function measure(instance: MdrpInstance, solution: MdrpSolution): MdrpMea
     const bundles = bundlesOf.get(c.id) ?? 0;
     const guaranteed = (shift * p.guaranteedPayPerHour) / 60;
     const earned = orders * p.payPerOrder;
-    const busy = (driving.get(c.id) ?? 0) + bundles * p.pickupServiceMinutes + orders * p.dropoffServiceMinutes;
+    const busy =
+      (driving.get(c.id) ?? 0) + bundles * p.pickupServiceMinutes + orders * p.dropoffServiceMinutes;
     return {
       utilization: shift > 0 ? busy / shift : 0,
       ordersPerHour: shift > 0 ? (60 * orders) / shift : 0,
@@ -153,7 +154,9 @@ export function measure(instance: MdrpInstance, solution: MdrpSolution): MdrpMea
     totalPayment,
     costPerOrder: delivered > 0 ? totalPayment / delivered : Number.NaN,
     guaranteedShare:
-      perCourier.length > 0 ? perCourier.filter((c) => c.earned < c.guaranteed).length / perCourier.length : 0,
+      perCourier.length > 0
+        ? perCourier.filter((c) => c.earned < c.guaranteed).length / perCourier.length
+        : 0,
     ordersPerBundle: bundleSize.mean,
     bundleSize,
   };

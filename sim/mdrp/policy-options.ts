@@ -9,7 +9,8 @@ export function policyNames(text: string): ('greedy' | 'rolling')[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (names.length === 0) throw new UserError(`--policy: expected one of ${POLICY_NAMES.join(', ')}, got "${text}"`);
+  if (names.length === 0)
+    throw new UserError(`--policy: expected one of ${POLICY_NAMES.join(', ')}, got "${text}"`);
   for (const n of names)
     if (!(POLICY_NAMES as readonly string[]).includes(n))
       throw new UserError(`--policy: expected ${POLICY_NAMES.join(' or ')}, got "${n}"`);
@@ -23,7 +24,8 @@ export function policyNames(text: string): ('greedy' | 'rolling')[] {
  */
 export function policyParams(name: 'greedy' | 'rolling', sets: readonly string[] = []): MealPolicyParams {
   if (name === 'greedy') {
-    if (sets.length > 0) throw new UserError(`--set: the greedy policy has no parameters, got "${sets.join(',')}"`);
+    if (sets.length > 0)
+      throw new UserError(`--set: the greedy policy has no parameters, got "${sets.join(',')}"`);
     return DEFAULT_GREEDY;
   }
   const params: Record<string, unknown> = { ...DEFAULT_ROLLING };
@@ -41,7 +43,8 @@ export function policyParams(name: 'greedy' | 'rolling', sets: readonly string[]
         throw new UserError(`--set ${key}: expected a number >= 0, got "${raw}"`);
       params[key] = n;
     } else if (typeof current === 'boolean') {
-      if (raw !== 'true' && raw !== 'false') throw new UserError(`--set ${key}: expected true or false, got "${raw}"`);
+      if (raw !== 'true' && raw !== 'false')
+        throw new UserError(`--set ${key}: expected true or false, got "${raw}"`);
       params[key] = raw === 'true';
     } else {
       if (raw !== 'hungarian' && raw !== 'highs')

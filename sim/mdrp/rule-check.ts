@@ -81,7 +81,10 @@ export function checkSolution(instance: MdrpInstance, solution: MdrpSolution): R
     const i = assignmentOf.get(row.order);
     if (i === undefined) fail(1, `order ${row.order} is delivered but in no assignment`);
     else if (solution.assignments[i].courier !== row.courier)
-      fail(1, `order ${row.order}: courier ${row.courier} in the orders file, ${solution.assignments[i].courier} in its assignment`);
+      fail(
+        1,
+        `order ${row.order}: courier ${row.courier} in the orders file, ${solution.assignments[i].courier} in its assignment`,
+      );
   }
 
   solution.assignments.forEach((a, i) => {
@@ -90,7 +93,10 @@ export function checkSolution(instance: MdrpInstance, solution: MdrpSolution): R
     // 2
     for (const o of known)
       if (a.assignmentTime < o.placementTime)
-        fail(2, `${label}: assigned at ${a.assignmentTime}, before order ${o.id} was placed at ${o.placementTime}`);
+        fail(
+          2,
+          `${label}: assigned at ${a.assignmentTime}, before order ${o.id} was placed at ${o.placementTime}`,
+        );
     // 3
     const courier = couriers.get(a.courier);
     if (!Number.isFinite(a.pickupTime)) fail(3, `${label}: never picked up`);
@@ -109,7 +115,10 @@ export function checkSolution(instance: MdrpInstance, solution: MdrpSolution): R
         continue;
       }
       if (previous !== undefined && row.dropoffTime < previous + p.dropoffServiceMinutes)
-        fail(5, `${label}: order ${id} dropped off at ${row.dropoffTime}, less than a service after the previous one at ${previous}`);
+        fail(
+          5,
+          `${label}: order ${id} dropped off at ${row.dropoffTime}, less than a service after the previous one at ${previous}`,
+        );
       previous = row.dropoffTime;
     }
   });
@@ -120,10 +129,16 @@ export function checkSolution(instance: MdrpInstance, solution: MdrpSolution): R
       continue;
     }
     if (row.placementTime !== o.placementTime || row.readyTime !== o.readyTime)
-      fail(4, `order ${o.id}: placement/ready ${row.placementTime}/${row.readyTime} in the orders file, ${o.placementTime}/${o.readyTime} in the instance`);
+      fail(
+        4,
+        `order ${o.id}: placement/ready ${row.placementTime}/${row.readyTime} in the orders file, ${o.placementTime}/${o.readyTime} in the instance`,
+      );
     const i = assignmentOf.get(row.order);
     if (i !== undefined && solution.assignments[i].pickupTime !== row.pickupTime)
-      fail(4, `order ${o.id}: pickup ${row.pickupTime} in the orders file, ${solution.assignments[i].pickupTime} in its assignment`);
+      fail(
+        4,
+        `order ${o.id}: pickup ${row.pickupTime} in the orders file, ${solution.assignments[i].pickupTime} in its assignment`,
+      );
   }
 
   // 6 — timelines
@@ -144,16 +159,26 @@ export function checkSolution(instance: MdrpInstance, solution: MdrpSolution): R
     }
     const origin = m.origin === '0' ? m.courier : m.origin;
     const here = line.places[line.places.length - 1];
-    if (origin !== here) fail(6, `courier ${m.courier}: move at ${m.departureTime} starts at ${m.origin}, but the courier is at ${here === m.courier ? '0' : here}`);
+    if (origin !== here)
+      fail(
+        6,
+        `courier ${m.courier}: move at ${m.departureTime} starts at ${m.origin}, but the courier is at ${here === m.courier ? '0' : here}`,
+      );
     const from = points.get(origin);
     const to = points.get(m.destination);
     if (!from || !to || couriers.has(m.destination)) {
-      fail(6, `courier ${m.courier}: move at ${m.departureTime} between unknown places ${m.origin} → ${m.destination}`);
+      fail(
+        6,
+        `courier ${m.courier}: move at ${m.departureTime} between unknown places ${m.origin} → ${m.destination}`,
+      );
       continue;
     }
     const last = line.times[line.times.length - 1];
     if (!(m.departureTime >= last))
-      fail(6, `courier ${m.courier}: departs ${m.origin} at ${m.departureTime}, before it arrived there at ${last}`);
+      fail(
+        6,
+        `courier ${m.courier}: departs ${m.origin} at ${m.departureTime}, before it arrived there at ${last}`,
+      );
     line.times.push(m.departureTime, m.departureTime + minutes(from, to));
     line.places.push('', m.destination);
   }
@@ -164,29 +189,46 @@ export function checkSolution(instance: MdrpInstance, solution: MdrpSolution): R
     if (!line) return undefined;
     const i = lastBefore(line.times, t);
     if (i < 0 || line.places[i] === '') return undefined;
-    return { place: line.places[i], arrivedAt: line.times[i], leavesAt: line.times[i + 1] ?? Number.POSITIVE_INFINITY };
+    return {
+      place: line.places[i],
+      arrivedAt: line.times[i],
+      leavesAt: line.times[i + 1] ?? Number.POSITIVE_INFINITY,
+    };
   };
 
   // 7 — pickups
   solution.assignments.forEach((a, i) => {
     const restaurants = new Set(a.orders.map((o) => orders.get(o)?.restaurant));
-    if (restaurants.size > 1) fail(7, `assignment ${i + 1}: orders of several restaurants (${[...restaurants].join(', ')})`);
+    if (restaurants.size > 1)
+      fail(7, `assignment ${i + 1}: orders of several restaurants (${[...restaurants].join(', ')})`);
     const restaurant = orders.get(a.orders[0])?.restaurant;
     if (!restaurant || !Number.isFinite(a.pickupTime)) return;
     const stay = stayAt(a.courier, a.pickupTime);
     if (stay?.place !== restaurant)
-      fail(7, `assignment ${i + 1}: courier ${a.courier} is at ${stay?.place ?? 'no place (travelling or not started)'} at pickup ${a.pickupTime}, not at ${restaurant}`);
+      fail(
+        7,
+        `assignment ${i + 1}: courier ${a.courier} is at ${stay?.place ?? 'no place (travelling or not started)'} at pickup ${a.pickupTime}, not at ${restaurant}`,
+      );
     else if (stay.arrivedAt + halfPickup > a.pickupTime || a.pickupTime + halfPickup > stay.leavesAt)
-      fail(7, `assignment ${i + 1}: courier ${a.courier} at ${restaurant} from ${stay.arrivedAt} to ${stay.leavesAt}, too short for the pickup at ${a.pickupTime} with its service`);
+      fail(
+        7,
+        `assignment ${i + 1}: courier ${a.courier} at ${restaurant} from ${stay.arrivedAt} to ${stay.leavesAt}, too short for the pickup at ${a.pickupTime} with its service`,
+      );
   });
 
   // 8 — drop-offs
   for (const row of solution.orders) {
     const stay = stayAt(row.courier, row.dropoffTime);
     if (stay?.place !== row.order)
-      fail(8, `order ${row.order}: courier ${row.courier} is at ${stay?.place ?? 'no place (travelling)'} at drop-off ${row.dropoffTime}`);
+      fail(
+        8,
+        `order ${row.order}: courier ${row.courier} is at ${stay?.place ?? 'no place (travelling)'} at drop-off ${row.dropoffTime}`,
+      );
     else if (stay.arrivedAt + halfDropoff > row.dropoffTime || row.dropoffTime + halfDropoff > stay.leavesAt)
-      fail(8, `order ${row.order}: courier ${row.courier} at the customer from ${stay.arrivedAt} to ${stay.leavesAt}, too short for the drop-off at ${row.dropoffTime} with its service`);
+      fail(
+        8,
+        `order ${row.order}: courier ${row.courier} at the customer from ${stay.arrivedAt} to ${stay.leavesAt}, too short for the drop-off at ${row.dropoffTime} with its service`,
+      );
   }
   return out.sort((a, b) => a.rule - b.rule);
 }

@@ -5,8 +5,8 @@ import { loadInstance } from './instance.ts';
 import type { MdrpMeasures, Stats } from './measures.ts';
 import { policyNames, policyParams } from './policy-options.ts';
 import { RULES, type RuleViolation } from './rule-check.ts';
-import { type SolveResult, solveInstance } from './solve.ts';
 import { writeSolution } from './solution.ts';
+import { type SolveResult, solveInstance } from './solve.ts';
 
 export interface SolveOptions {
   readonly policy: string;
@@ -99,7 +99,8 @@ function table(m: MdrpMeasures): string {
  */
 export async function solveCommand(dir: string, options: SolveOptions): Promise<void> {
   const names = policyNames(options.policy);
-  if (names.length !== 1) throw new UserError(`--policy: expected one policy for solve, got "${options.policy}"`);
+  if (names.length !== 1)
+    throw new UserError(`--policy: expected one policy for solve, got "${options.policy}"`);
   const policy = policyParams(names[0], options.set ?? []);
   const instance = loadInstance(dir);
   const result = await solveInstance(instance, policy, { logPath: options.log });

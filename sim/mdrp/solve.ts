@@ -2,8 +2,8 @@ import { hungarianAssignment } from '../../machines/meal-assignment.ts';
 import type { AssignmentSolver, MealPolicyParams } from '../../machines/meal-policy.ts';
 import { highsAssignmentSolver } from './highs-assignment.ts';
 import type { MdrpInstance } from './instance.ts';
-import { type MdrpMeasures, measure } from './measures.ts';
 import { MealWorld } from './meal-world.ts';
+import { type MdrpMeasures, measure } from './measures.ts';
 import { checkSolution, type RuleViolation } from './rule-check.ts';
 import type { MdrpSolution } from './solution.ts';
 
@@ -21,7 +21,9 @@ export interface SolveResult {
 
 /** The assignment solver a policy's parameters name (HiGHS is loaded once per thread). */
 export async function solverFor(policy: MealPolicyParams): Promise<AssignmentSolver> {
-  return policy.kind === 'rolling' && policy.solver === 'highs' ? highsAssignmentSolver() : hungarianAssignment;
+  return policy.kind === 'rolling' && policy.solver === 'highs'
+    ? highsAssignmentSolver()
+    : hungarianAssignment;
 }
 
 /**

@@ -131,15 +131,19 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
     await reportHtml(meta, dims, variants, records, summary, city),
   );
 
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const used = Math.min(parallel, Math.max(1, todo.length));
   const lines = [
-    `sweep: ${records.length}/${jobs.length} runs (${variants.length} configurations × ${replications} replications)${resumed ? `, ${resumed} from before` : ''}; ${done} run now in ${wallSeconds.toFixed(1)} s on ${Math.min(parallel, Math.max(1, todo.length))} worker${parallel === 1 ? '' : 's'}; ${records.filter((r) => !r.ok).length} failed`,
+    `sweep: ${records.length}/${jobs.length} runs (${plural(variants.length, 'configuration')} × ${plural(replications, 'replication')})${resumed ? `, ${resumed} from before` : ''}; ${done} run now in ${wallSeconds.toFixed(1)} s on ${plural(used, 'worker')}; ${records.filter((r) => !r.ok).length} failed`,
   ];
-  for (const [series, v] of summary.smallest)
+  for (const [series, v] of summary.smallest) {
+    const values = Object.entries(v.values).map(([k, val]) => `${k}=${val}`);
     lines.push(
-      `smallest meeting the service level${series === 'all' ? '' : ` (${series})`}: ${Object.entries(v.values)
-        .map(([k, val]) => `${k}=${val}`)
-        .join(' ')}`,
+      values.length === 0
+        ? 'the scenario as written meets the service level'
+        : `smallest meeting the service level${series === 'all' ? '' : ` (${series})`}: ${values.join(' ')}`,
     );
+  }
   if (summary.smallest.size === 0 && records.length > 0) lines.push('no configuration met the service level');
   const firstFailure = records.find((r) => !r.ok);
   if (firstFailure) {

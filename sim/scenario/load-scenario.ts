@@ -50,9 +50,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(input)}`;
     case 'too_small':
-      return `${where}: expected ${bound(issue.origin, issue.exact, 'at least', '>=')} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
+      return `${where}: expected ${bound(issue.origin, issue.exact, 'at least', issue.inclusive === false ? '>' : '>=')} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
     case 'too_big':
-      return `${where}: expected ${bound(issue.origin, issue.exact, 'at most', '<=')} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
+      return `${where}: expected ${bound(issue.origin, issue.exact, 'at most', issue.inclusive === false ? '<' : '<=')} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}, got ${describe(input)}`;
     default:
       return `${where}: ${issue.message.replace(/^Invalid input: /, '')}${input !== undefined ? `, got ${describe(input)}` : ''}`;
   }
@@ -102,7 +102,9 @@ function flowProblems(s: Scenario, areaIds: ReadonlySet<string>): string[] {
   const v = s.fleet.vehicles;
   const d = s.demand;
   if (v.withBeacons > v.count)
-    out.push(`fleet.vehicles.withBeacons: expected at most fleet.vehicles.count (${v.count}), got ${v.withBeacons}`);
+    out.push(
+      `fleet.vehicles.withBeacons: expected at most fleet.vehicles.count (${v.count}), got ${v.withBeacons}`,
+    );
   const needs: [string, number, string, number][] = [
     ['trunk', d.trunk.perDay, 'fleet.vehicles.count', v.count],
     ['trips', d.trips.perDay, 'fleet.vehicles.count', v.count],
@@ -117,7 +119,8 @@ function flowProblems(s: Scenario, areaIds: ReadonlySet<string>): string[] {
   for (const flow of ['trunk', 'trips', 'rental', 'preorder', 'robot'] as const) {
     const demand = d[flow];
     for (const zone of Object.keys(demand.zones ?? {}))
-      if (!areaIds.has(zone)) out.push(`demand.${flow}.zones.${zone}: expected a coverage area id, got "${zone}"`);
+      if (!areaIds.has(zone))
+        out.push(`demand.${flow}.zones.${zone}: expected a coverage area id, got "${zone}"`);
     if (demand.perDay > 0 && demand.hourly.every((w) => w === 0))
       out.push(`demand.${flow}.hourly: expected some weight above 0, got all 0`);
   }
@@ -127,10 +130,12 @@ function flowProblems(s: Scenario, areaIds: ReadonlySet<string>): string[] {
     ['demand.rental.minutes', d.rental.minutes],
     ['demand.preorder.totalCents', d.preorder.totalCents],
   ] as const)
-    if (range[0] > range[1]) out.push(`${field}: expected [min, max] with min <= max, got [${range[0]}, ${range[1]}]`);
+    if (range[0] > range[1])
+      out.push(`${field}: expected [min, max] with min <= max, got [${range[0]}, ${range[1]}]`);
   const ids = new Set<string>();
   s.fleet.robots.products.forEach((p, i) => {
-    if (ids.has(p.id)) out.push(`fleet.robots.products[${i}].id: expected a unique id, got duplicate "${p.id}"`);
+    if (ids.has(p.id))
+      out.push(`fleet.robots.products[${i}].id: expected a unique id, got duplicate "${p.id}"`);
     ids.add(p.id);
   });
   return out;

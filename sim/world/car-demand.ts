@@ -162,7 +162,11 @@ export class CarDemand {
       const upgrade = stream.bernoulli(d.upgradeShare);
       const angle = stream.float() * 2 * Math.PI;
       const far = 500 + stream.float() * 1500;
-      const space = this.w.vehicles.spaceNear({ x: carAt.x + far * Math.cos(angle), y: carAt.y + far * Math.sin(angle) });
+      // pool cars are left in street spaces (with a data link), never in garages
+      const space = this.w.vehicles.spaceNear(
+        { x: carAt.x + far * Math.cos(angle), y: carAt.y + far * Math.sin(angle) },
+        (s) => !this.w.vehicles.isGarage(s),
+      );
       busyUntil.set(vehicle.id, now + (minutes + 20) * MINUTE);
       this.w.inject(renter, {
         type: 'demand.rental',
@@ -233,7 +237,12 @@ export class CarDemand {
         x: from.x + distance * Math.cos(angle),
         y: from.y + distance * Math.sin(angle),
       };
-      const space = this.w.vehicles.spaceNear(target);
+      // owners mostly park where they shop and live: inside the coverage areas
+      const inArea = (s: number) => {
+        const p = this.w.vehicles.spacePosition(s);
+        return this.w.areas.some((a) => a.area.contains(p.x, p.y));
+      };
+      const space = this.w.vehicles.spaceNear(target, stream.bernoulli(0.9) ? inArea : undefined);
       if (!space) return;
       this.w.flowMetrics.count('owner', 'trips');
       this.w.inject(vehicle.ownerId, { type: 'demand.trip', to: space.position, parkingSpaceId: space.id });

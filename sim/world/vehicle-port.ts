@@ -157,9 +157,11 @@ export class VehiclePort {
 
   /** A courier closed the trunk: it must latch, or be in alarm and retrying, within the grace. */
   courierLeft(vehicleId: string, courierId: string): void {
+    const grantsThen = this.actors.get(vehicleId)?.getSnapshot().context.audit.granted ?? 0;
     this.world.kernel.after(LATCH_GRACE_MS, () => {
       const snap = this.actors.get(vehicleId)?.getSnapshot();
-      if (!snap) return;
+      // opened again since (another delivery, the owner): that is someone else's trunk visit
+      if (!snap || snap.context.audit.granted > grantsThen) return;
       // open by this courier's key still (another delivery may have opened it since: not this one)
       if (snap.value.trunk !== 'closed' && snap.value.trunk !== 'alarm' && snap.context.trunkOpenedBy === courierId)
         this.world.flowMetrics.violation(`trunk: ${vehicleId} left ${snap.value.trunk} after ${courierId} left`);
@@ -194,10 +196,16 @@ export class VehiclePort {
     this.world.net.send('vehicles', 'dispatch', answer as unknown as NetMessage);
   }
 
-  /** Whether the trunk latched, by the car's last telemetry. */
+  /** Whether the trunk latched, by the car's telemetry; 'unknown' when the car has no link. */
   checkLock(orderId: string, vehicleId: string): void {
-    const trunk = this.telemetry.get(vehicleId)?.trunk ?? 'open';
+    const online = this.actors.get(vehicleId)?.getSnapshot().value.link === 'online';
+    const trunk = online ? (this.telemetry.get(vehicleId)?.trunk ?? 'open') : 'unknown';
     this.world.net.send('vehicles', 'dispatch', { type: 'lock.checked', orderId, vehicleId, trunk });
+  }
+
+  /** A garage: an OSM-tagged parking, where a parked car has no data link. */
+  isGarage(space: number): boolean {
+    return this.world.city.parking[space]!.tagged;
   }
 
   private inGarage(space: number): boolean {
@@ -225,6 +233,10 @@ export class VehiclePort {
       if (space !== undefined && this.inGarage(space)) this.world.inject(vehicleId, { type: 'link.lost' });
       this.onArrive?.(vehicleId, at);
     });
+  }
+
+  spacePosition(space: number): Point {
+    return this.occupancy.position(space);
   }
 
   /** A parking space with room near a point, as (id, position), or null. */

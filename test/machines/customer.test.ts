@@ -3,6 +3,7 @@ import type { SnapshotFrom } from 'xstate';
 import { type CustomerEvent, type CustomerInput, customerMachine } from '../../machines/customer.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
 import type { ErrandDemand } from '../../machines/protocol.ts';
+import { CUSTOMER_FLOW_EVENTS, customerFlowKey, OWNER } from './customer-flows-scenario.ts';
 import { PUBLISHER, request } from './fixtures.ts';
 import {
   advance,
@@ -76,7 +77,15 @@ const key = (s: Snap) =>
     s.context.courierMasked !== null,
   ]);
 
-const scenarios: ScenarioOf<CustomerMachine>[] = [{ name: 'publisher', input: INPUT, events, key }];
+const scenarios: ScenarioOf<CustomerMachine>[] = [
+  { name: 'publisher', input: INPUT, events, key },
+  ...Object.entries(CUSTOMER_FLOW_EVENTS).map(([flow, flowEvents]) => ({
+    name: flow,
+    input: OWNER,
+    events: flowEvents,
+    key: customerFlowKey,
+  })),
+];
 
 const outbound = (sends: readonly SendParams[]) => sends.map((s) => s.message);
 
@@ -90,13 +99,13 @@ describe('customerMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {
     const r = coverage();
     printCoverage(r);
-    expect(r.transitions).toHaveLength(21);
+    expect(r.transitions).toHaveLength(104);
     expect(r.mismatches).toEqual([]);
     expect(r.uncovered.map((t) => t.key)).toEqual([]);
   });
 
   it('on every path: numbered requests, and order messages only about the order it published', () => {
-    for (const run of coverage().runs) {
+    for (const run of coverage().runs.filter((r) => r.scenario === 'publisher')) {
       const out = outbound(run.recorded.effectsOf<SendParams>('send'));
       const publishes = out.filter((m) => m.type === 'errand.publish');
       publishes.forEach((m, i) => {

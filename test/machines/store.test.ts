@@ -31,17 +31,32 @@ const events: StoreEvent[] = [
   { type: 'store.close' },
 ];
 
+/** The other flows at the store: goods coming back, preorders, the curb scanner. */
+const flowEvents: StoreEvent[] = [
+  { type: 'store.open' },
+  { type: 'store.close' },
+  { type: 'store.return', orderId: 'T1', courierId: COURIER },
+  { type: 'store.preorder', orderId: 'P1', items: [{ productId: 'p1', qty: 1 }] },
+  { type: 'store.preorderCancelled', orderId: 'P1' },
+  { type: 'store.handoverPreorder', orderId: 'P1', beaconId: 'B1' },
+  { type: 'scanner.heard', eid: 'e1', rssi: -60, heardAt: 1_000 },
+];
+
 const key = (s: Snap) =>
   JSON.stringify([
     s.value,
     Object.keys(s.context.preparing).sort(),
     Object.keys(s.context.waitingForOpening).sort(),
     mapKeys(s.context.handedOverIds),
+    mapKeys(s.context.preorders),
+    s.context.recentEids,
+    s.context.returned > 0,
   ]);
 
 const scenarios: ScenarioOf<StoreMachine>[] = [
   { name: 'open at start', input: input(true), events: () => events, key },
   { name: 'closed at start', input: input(false), events: () => events, key },
+  { name: 'preorders and scanner', input: input(true), events: () => flowEvents, key },
 ];
 
 const messages = (sends: readonly SendParams[], type: string) => sends.filter((s) => s.message.type === type);
@@ -52,18 +67,43 @@ function coverage(): CoverageReport<StoreMachine> {
   return report;
 }
 
+describe('storeMachine: preorders and the curb scanner', () => {
+  it('hands a preorder to the car once, and refuses a second request and one while closed', () => {
+    const run = startRecorded(store, input(true));
+    run.send({ type: 'store.preorder', orderId: 'P1', items: [{ productId: 'p1', qty: 2 }] });
+    run.send({ type: 'store.handoverPreorder', orderId: 'P1', beaconId: 'B1' });
+    run.send({ type: 'store.handoverPreorder', orderId: 'P1', beaconId: 'B1' });
+    run.send({ type: 'store.preorder', orderId: 'P2', items: [] });
+    run.send({ type: 'store.close' });
+    run.send({ type: 'store.handoverPreorder', orderId: 'P2', beaconId: 'B2' });
+    expect(run.effectsOf<SendParams>('send').map((s) => s.message)).toEqual([
+      { type: 'preorder.handedOver', orderId: 'P1', storeId: 's1' },
+      { type: 'store.preorderRefused', orderId: 'P1', storeId: 's1', reason: 'already_handed_over' },
+      { type: 'store.preorderRefused', orderId: 'P2', storeId: 's1', reason: 'closed' },
+    ]);
+    expect(run.effectsOf('handedToCar')).toEqual([{ orderId: 'P1', storeId: 's1' }]);
+  });
+
+  it('reports each advertisement it hears once to dispatch', () => {
+    const run = startRecorded(store, input(true));
+    for (const eid of ['a1', 'a1', 'b2', 'a1'])
+      run.send({ type: 'scanner.heard', eid, rssi: -70, heardAt: 5 });
+    expect(run.effectsOf<SendParams>('send').map((s) => s.message.eid)).toEqual(['a1', 'b2']);
+  });
+});
+
 describe('storeMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {
     const r = coverage();
     printCoverage(r);
     expect(r.transitions.map((t) => t.key)).toEqual(listTransitions(storeMachine).map((t) => t.key));
-    expect(r.transitions).toHaveLength(11);
+    expect(r.transitions).toHaveLength(20);
     expect(r.mismatches).toEqual([]);
     expect(r.uncovered.map((t) => t.key)).toEqual([]);
   });
 
   it('on every path: hands over only to the waiting courier, queues only while closed', () => {
-    for (const run of coverage().runs) {
+    for (const run of coverage().runs.filter((r) => r.scenario !== 'preorders and scanner')) {
       const sends = run.recorded.effectsOf<SendParams>('send');
       const collectedBy = new Map(
         run.events.flatMap((e) => (e.type === 'store.collect' ? [[e.orderId, e.courierId] as const] : [])),

@@ -83,6 +83,7 @@ const events: TrunkOrderEvent[] = [
   { type: 'trunk.returned', orderId: ORDER, courierId: C1 },
   { type: 'lock.checked', orderId: ORDER, vehicleId: 'V1', trunk: 'closed' },
   { type: 'lock.checked', orderId: ORDER, vehicleId: 'V1', trunk: 'alarm' },
+  { type: 'lock.checked', orderId: ORDER, vehicleId: 'V1', trunk: 'unknown' },
   { type: 'order.repeat', orderId: ORDER },
 ];
 
@@ -154,7 +155,9 @@ describe('trunkOrderMachine behaviour', () => {
   it('gives the winner a trunk-only, single-use key bound to them and their window', () => {
     const run = accepted();
     const result = sent(run).find((s) => s.message.type === 'errand.acceptResult');
-    const trunk = (result?.message as unknown as { trunk: { key: Parameters<typeof verifyKeyUse>[3]['key'] } }).trunk;
+    const trunk = (
+      result?.message as unknown as { trunk: { key: Parameters<typeof verifyKeyUse>[3]['key'] } }
+    ).trunk;
     expect(trunk.key).toMatchObject({
       holderId: C1,
       vehicleId: 'V1',

@@ -35,7 +35,10 @@ export function tempDir(prefix: string): string {
 export function writeInstance(dir: string, instance: TinyInstance): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'restaurants.txt'), tsv('restaurant\tx\ty', instance.restaurants));
-  writeFileSync(join(dir, 'orders.txt'), tsv('order\tx\ty\tplacement_time\trestaurant\tready_time', instance.orders));
+  writeFileSync(
+    join(dir, 'orders.txt'),
+    tsv('order\tx\ty\tplacement_time\trestaurant\tready_time', instance.orders),
+  );
   writeFileSync(join(dir, 'couriers.txt'), tsv('courier\tx\ty\ton_time\toff_time', instance.couriers));
   writeFileSync(join(dir, 'instance_parameters.txt'), tsv(PARAMETER_HEADER, [instance.params]));
   writeFileSync(join(dir, 'instance_characteristics.txt'), 'written by a test\n');

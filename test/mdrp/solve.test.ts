@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GREEDY, DEFAULT_ROLLING, type MealPolicyParams } from '../../machines/meal-policy.ts';
 import { loadInstance } from '../../sim/mdrp/instance.ts';
-import { solveInstance } from '../../sim/mdrp/solve.ts';
 import { SOLUTION_FILES, writeSolution } from '../../sim/mdrp/solution.ts';
+import { solveInstance } from '../../sim/mdrp/solve.ts';
 import { HAND_CASE, randomInstance, tempDir, writeInstance } from './fixtures.ts';
 
 const policies: [string, MealPolicyParams][] = [
@@ -23,7 +23,14 @@ describe('the hand-computed case', () => {
 
   it('imports restaurants, orders, couriers and parameters as written', () => {
     expect(instance.restaurants).toEqual([{ id: 'r1', x: 0, y: 0 }]);
-    expect(instance.orders[1]).toEqual({ id: 'o2', x: 0, y: -600, placementTime: 12, restaurant: 'r1', readyTime: 24 });
+    expect(instance.orders[1]).toEqual({
+      id: 'o2',
+      x: 0,
+      y: -600,
+      placementTime: 12,
+      restaurant: 'r1',
+      readyTime: 24,
+    });
     expect(instance.couriers[0]).toEqual({ id: 'c1', x: 300, y: 0, onTime: 0, offTime: 120 });
     expect(instance.params).toEqual({
       metersPerMinute: 100,

@@ -41,7 +41,7 @@ describe('queue-check against Erlang-C', () => {
         '--servers',
         '4',
         '--orders',
-        '400',
+        '300',
         '--seed',
         '5',
         '--json',

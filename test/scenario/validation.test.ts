@@ -32,6 +32,11 @@ const table: { name: string; file: () => string; messages: string[] }[] = [
     messages: ['fleet.couriers.professional.count: expected >= 0, got number -3'],
   },
   {
+    name: 'zero batch interval (must be strictly positive)',
+    file: () => broken('batch-zero', (s) => (at(s, 'dispatch').batchSeconds = 0)),
+    messages: ['dispatch.batchSeconds: expected > 0, got number 0'],
+  },
+  {
     name: 'unknown dispatch policy',
     file: () => broken('policy', (s) => (at(s, 'dispatch').policy = 'random')),
     messages: ['dispatch.policy: expected one of "nearest", "batched", "push-pull", got "random"'],
@@ -116,7 +121,8 @@ describe('scenario validation: a table of broken files', () => {
   }
 
   it('the CLI prints every problem, exits 1 and shows no stack trace', () => {
-    const file = table[7].file();
+    const row = table.find((r) => r.name.startsWith('a misspelt top-level field'));
+    const file = row!.file();
     const out = spawnSync(process.execPath, ['bin/citytwin.js', 'validate', file], { encoding: 'utf8' });
     expect(out.status).toBe(1);
     expect(out.stdout).toBe('');

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotFrom } from 'xstate';
+import { initialVehicleKeyState, revokeKey, verifyKeyUse } from '../../machines/digital-key.ts';
+import type { SendParams } from '../../machines/errand-order.ts';
+import { licenceVerified, type RentalEvent, type RentalInput, rentalMachine } from '../../machines/rental.ts';
+import { crypto, issuer } from '../domain/crypto-fixture.ts';
+import {
+  advance,
+  type CoverageReport,
+  coverTransitions,
+  printCoverage,
+  type ScenarioOf,
+  startRecorded,
+} from './transition-coverage.ts';
+
+type Machine = typeof rentalMachine;
+type Snap = SnapshotFrom<Machine>;
+
+const INPUT: RentalInput = {
+  rentalId: 'R1',
+  request: { requestId: 'U2-R1', renterId: 'U2', vehicleId: 'V9', minutes: 1 },
+  terms: { pricePerMinuteCents: 30, closeAfterMs: 20, revokeRetryMs: 15 },
+  keys: { crypto, privateKey: issuer.privateKey },
+};
+
+const placed = (ok: boolean): RentalEvent => ({
+  type: 'placement.checked',
+  orderId: 'R1',
+  at: 0,
+  placement: {
+    vehicleId: 'V9',
+    ok,
+    reason: ok ? 'ok' : 'not_parked',
+    position: null,
+    parkingSpaceId: 'P1',
+    epoch: 0,
+  },
+});
+
+const events: RentalEvent[] = [
+  placed(true),
+  placed(false),
+  { type: 'rental.upgrade', rentalId: 'R1', renterId: 'U2', licence: 'MC123456', at: 1_000 },
+  { type: 'rental.upgrade', rentalId: 'R1', renterId: 'U2', licence: 'none', at: 1_000 },
+  { type: 'rental.end', rentalId: 'R1', renterId: 'U2', at: 30_000 },
+  { type: 'rental.end', rentalId: 'R1', renterId: 'U7', at: 30_000 },
+  // ended at the very end of the window: the next retry finds the keys expired in the car anyway
+  { type: 'rental.end', rentalId: 'R1', renterId: 'U2', at: 59_990 },
+  { type: 'vehicle.revoked', vehicleId: 'V9', keyId: 'R1:K1' },
+  { type: 'vehicle.revoked', vehicleId: 'V9', keyId: 'R1:K2' },
+  { type: 'order.repeat', orderId: 'R1' },
+];
+
+const key = (s: Snap) =>
+  JSON.stringify([s.value, s.context.issued, s.context.pending, s.context.now >= 59_990]);
+
+const scenarios: ScenarioOf<Machine>[] = [{ name: 'rental', input: INPUT, events: () => events, key }];
+
+let report: CoverageReport<Machine> | undefined;
+const coverage = () => {
+  report ??= coverTransitions(rentalMachine, scenarios);
+  return report;
+};
+
+describe('rentalMachine transition coverage', () => {
+  it('reaches every transition on an xstate/graph path', () => {
+    const r = coverage();
+    printCoverage(r);
+    expect(r.mismatches).toEqual([]);
+    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+  });
+
+  it('on every path: the money held is settled once, never beyond it; every issued key is revoked', () => {
+    for (const run of coverage().runs) {
+      const holds = run.recorded.toParent.filter((e) => e.type === 'ledger.hold') as { amount: number }[];
+      const settles = run.recorded.toParent.filter((e) => e.type === 'ledger.settle') as {
+        payout: number;
+        refund: number;
+      }[];
+      expect(settles.length).toBeLessThanOrEqual(holds.length);
+      for (const s of settles) expect(s.payout + s.refund).toBe(holds[0]?.amount);
+      if (run.snapshot.matches('revoking') || run.snapshot.matches('closed')) {
+        const revoked = run.recorded
+          .effectsOf<{ messages: { keyId: string }[] }>('sendEach')
+          .flatMap((e) => e.messages.map((m) => m.keyId));
+        for (const id of run.snapshot.context.issued) expect(revoked).toContain(id);
+      }
+    }
+  });
+});
+
+describe('rentalMachine behaviour', () => {
+  it('grants a door-only key; an engine start is not entitled until the upgrade, which supersedes it', () => {
+    const run = startRecorded(rentalMachine, INPUT);
+    run.send(placed(true));
+    const first = run.actor.getSnapshot().context.key!;
+    expect(first.entitlements).toEqual(['door_lock', 'door_unlock']);
+    const use = (k: typeof first, action: 'engine_start' | 'door_unlock', state = initialVehicleKeyState()) =>
+      verifyKeyUse(crypto, issuer.publicKey, state, {
+        key: k,
+        vehicleId: 'V9',
+        presenterId: 'U2',
+        action,
+        now: 10,
+      });
+    expect(use(first, 'engine_start')).toEqual({ ok: false, reason: 'not_entitled' });
+    run.send({ type: 'rental.upgrade', rentalId: 'R1', renterId: 'U2', licence: 'none', at: 1_000 });
+    expect(run.effectsOf<SendParams>('send').at(-1)?.message).toMatchObject({
+      type: 'rental.upgradeRefused',
+    });
+    run.send({ type: 'rental.upgrade', rentalId: 'R1', renterId: 'U2', licence: 'MC123456', at: 1_000 });
+    const upgraded = run.actor.getSnapshot().context.key!;
+    expect(upgraded).toMatchObject({
+      supersedes: 'R1:K1',
+      entitlements: ['door_lock', 'door_unlock', 'engine_start'],
+    });
+    const afterNew = use(upgraded, 'engine_start');
+    expect(afterNew.ok).toBe(true);
+    // using the new key revokes the old one in the car
+    if (afterNew.ok)
+      expect(use(first, 'door_unlock', afterNew.nextState)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('charges the minutes used, revokes both keys, and retries while the car does not answer', () => {
+    const run = startRecorded(rentalMachine, INPUT);
+    run.send(placed(true));
+    run.send({ type: 'rental.upgrade', rentalId: 'R1', renterId: 'U2', licence: 'MC123456', at: 1_000 });
+    run.send({ type: 'rental.end', rentalId: 'R1', renterId: 'U2', at: 30_000 });
+    expect(run.toParent.find((e) => e.type === 'ledger.settle')).toMatchObject({ payout: 30, refund: 0 });
+    advance(run.clock, 15);
+    expect(run.effectsOf('count')).toEqual([
+      { flow: 'rental', counter: 'upgraded' },
+      { flow: 'rental', counter: 'revokeResent' },
+    ]);
+    run.send({ type: 'vehicle.revoked', vehicleId: 'V9', keyId: 'R1:K1' });
+    run.send({ type: 'vehicle.revoked', vehicleId: 'V9', keyId: 'R1:K2' });
+    expect(run.actor.getSnapshot().value).toBe('closed');
+    // a revoked key never works again in that car
+    let state = initialVehicleKeyState();
+    for (const id of ['R1:K1', 'R1:K2']) state = revokeKey(state, id);
+    const k = run.actor.getSnapshot().context.key!;
+    expect(
+      verifyKeyUse(crypto, issuer.publicKey, state, {
+        key: k,
+        vehicleId: 'V9',
+        presenterId: 'U2',
+        action: 'door_unlock',
+        now: 10,
+      }),
+    ).toEqual({
+      ok: false,
+      reason: 'revoked',
+    });
+  });
+
+  it('accepts only licences of the verified form', () => {
+    expect(['MC123456', 'mc123456', 'MC12345', '', 'none'].map(licenceVerified)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+});

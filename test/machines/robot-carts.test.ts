@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotFrom } from 'xstate';
+import { checkStockConservation, inCarts } from '../../machines/cart.ts';
+import { type CartDeskEvent, type CartDeskInput, cartDeskMachine } from '../../machines/cart-desk.ts';
+import type { SendParams } from '../../machines/errand-order.ts';
+import type { PaymentInstruction } from '../../machines/payments-port.ts';
+import { mapKeys } from '../../machines/persistent-map.ts';
+import { type RobotEvent, type RobotInput, robotMachine } from '../../machines/robot.ts';
+import {
+  advance,
+  type CoverageReport,
+  coverTransitions,
+  printCoverage,
+  startRecorded,
+} from './transition-coverage.ts';
+
+// ── robot ─────────────────────────────────────────────────────────────────────────────────────
+
+const ROBOT: RobotInput = {
+  id: 'RB1',
+  depot: { x: 0, y: 0 },
+  stops: [
+    { x: 100, y: 0 },
+    { x: 200, y: 0 },
+  ],
+  dwellMs: 30,
+  restockMs: 10,
+  restockBelow: 0,
+  load: { water: 1 },
+  sessionTimeoutMs: 50,
+};
+const user = (type: string, extra: Record<string, unknown> = {}) =>
+  ({ type, userId: 'U1', ...extra }) as unknown as RobotEvent;
+const robotEvents: RobotEvent[] = [
+  { type: 'shift.start' },
+  { type: 'shift.end' },
+  { type: 'travel.arrived', position: { x: 100, y: 0 } },
+  { type: 'robot.identify', userId: 'U1', memberCode: 'M-U1' },
+  { type: 'robot.identify', userId: 'U2', memberCode: 'M-U2' },
+  user('robot.take', { productId: 'water' }),
+  user('robot.putBack', { productId: 'water' }),
+  user('robot.showCart'),
+  user('robot.pay', { paymentId: 'pay-1' }),
+  user('robot.leave'),
+  { type: 'cart.list', userId: 'U1', lines: [], totalCents: 0 },
+  { type: 'cart.paid', userId: 'U1', paymentId: 'pay-1', lines: [], totalCents: 150 },
+  { type: 'cart.payRefused', userId: 'U1', paymentId: 'pay-1', reason: 'empty_cart' },
+];
+
+let robotReport: CoverageReport<typeof robotMachine> | undefined;
+const robotCoverage = () => {
+  robotReport ??= coverTransitions(robotMachine, [
+    {
+      name: 'robot',
+      input: ROBOT,
+      events: () => robotEvents,
+      key: (s: SnapshotFrom<typeof robotMachine>) =>
+        JSON.stringify([
+          s.value,
+          s.context.stock,
+          s.context.user,
+          s.context.taken,
+          s.context.shiftEnding,
+          s.context.stopIndex,
+        ]),
+    },
+  ]);
+  return robotReport;
+};
+
+describe('robotMachine', () => {
+  it('reaches every transition on an xstate/graph path', () => {
+    const r = robotCoverage();
+    printCoverage(r);
+    expect(r.mismatches).toEqual([]);
+    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+  });
+
+  it('on every path: what it reports taken less put back is what left its stock since the last load', () => {
+    for (const run of robotCoverage().runs) {
+      const loaded = run.recorded
+        .effectsOf<{ added: Record<string, number> }>('restock')
+        .reduce((n, r) => n + (r.added.water ?? 0), 0);
+      const sends = run.recorded.effectsOf<SendParams>('send').map((s) => s.message.type);
+      const net =
+        sends.filter((t) => t === 'cart.take').length - sends.filter((t) => t === 'cart.putBack').length;
+      expect(run.snapshot.context.stock.water ?? 0).toBe(loaded - net);
+      expect(run.snapshot.context.stock.water ?? 0).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('serves one user at a time, and keeps the session when its dwell time runs out', () => {
+    const run = startRecorded(robotMachine, { ...ROBOT, load: { water: 5 } });
+    run.send({ type: 'shift.start' });
+    advance(run.clock, 10);
+    run.send({ type: 'travel.arrived', position: { x: 100, y: 0 } });
+    run.send({ type: 'robot.identify', userId: 'U1', memberCode: 'M-U1' });
+    run.send({ type: 'robot.identify', userId: 'U2', memberCode: 'M-U2' });
+    run.send(user('robot.take', { productId: 'water' }));
+    advance(run.clock, 30);
+    run.send(user('robot.take', { productId: 'water' }));
+    run.send(user('robot.putBack', { productId: 'water' }));
+    run.send(user('robot.leave'));
+    expect(run.effectsOf<SendParams>('send').map((s) => `${s.to}:${s.message.type}`)).toEqual([
+      'U1:robot.session',
+      'U2:robot.busy',
+      'dispatch:cart.take',
+      'dispatch:cart.take',
+      'dispatch:cart.putBack',
+      'dispatch:cart.sessionEnded',
+    ]);
+    expect(run.actor.getSnapshot().context.stock.water).toBe(4);
+  });
+});
+
+// ── cart desk ─────────────────────────────────────────────────────────────────────────────────
+
+const DESK: CartDeskInput = { prices: { water: 150, cake: 400 }, unpaidGraceMs: 40 };
+const deskEvents: CartDeskEvent[] = [
+  { type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'water' },
+  { type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'mystery' },
+  { type: 'cart.putBack', robotId: 'RB1', userId: 'U1', productId: 'water' },
+  { type: 'cart.get', userId: 'U1', replyTo: 'RB1' },
+  { type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'U1' },
+  { type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U1' },
+  { type: 'cart.autoSettle', userId: 'U1' },
+];
+
+describe('cartDeskMachine', () => {
+  const report = () =>
+    coverTransitions(cartDeskMachine, [
+      {
+        name: 'carts',
+        input: DESK,
+        // at most two items in the cart and two carts: keeps the graph finite
+        events: (s) => {
+          const items = Object.values(s.context.book.carts.U1 ?? {}).reduce((n, q) => n + q, 0);
+          return items < 2 && s.context.cartSeq < 2 ? deskEvents : deskEvents.slice(2);
+        },
+        key: (s: SnapshotFrom<typeof cartDeskMachine>) =>
+          JSON.stringify([
+            s.context.book.carts,
+            mapKeys(s.context.openCarts),
+            mapKeys(s.context.receipts),
+            s.context.cartSeq,
+          ]),
+      },
+    ]);
+
+  it('reaches every transition on an xstate/graph path, charging each payment id once', () => {
+    const r = report();
+    printCoverage(r);
+    expect(r.mismatches).toEqual([]);
+    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+    for (const run of r.runs) {
+      const charges = run.recorded.effectsOf<PaymentInstruction>('payments');
+      expect(new Set(charges.map((c) => c.idempotencyKey)).size).toBe(charges.length);
+      expect(charges.reduce((n, c) => n + (c.kind === 'charge' ? c.amount : 0), 0)).toBe(
+        run.snapshot.context.charged,
+      );
+    }
+  });
+
+  it('charges a repeated pay instruction once, and settles an abandoned cart after the grace', () => {
+    const run = startRecorded(cartDeskMachine, DESK);
+    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'water' });
+    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'cake' });
+    run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'RB1' });
+    run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'U1' });
+    expect(run.effectsOf<PaymentInstruction>('payments')).toEqual([
+      { kind: 'charge', idempotencyKey: 'pay-1', orderId: 'K1', payer: 'U1', amount: 550 },
+    ]);
+    expect(
+      run.effectsOf<SendParams>('send').map((s) => [s.to, s.message.type, s.message.totalCents]),
+    ).toEqual([
+      ['RB1', 'cart.paid', 550],
+      ['U1', 'cart.paid', 550],
+    ]);
+    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U2', productId: 'water' });
+    run.send({ type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U2' });
+    advance(run.clock, 40);
+    expect(run.effectsOf<PaymentInstruction>('payments').at(-1)).toMatchObject({
+      orderId: 'K2',
+      amount: 150,
+    });
+    const ctx = run.actor.getSnapshot().context;
+    expect(ctx.sold).toEqual({ water: 2, cake: 1 });
+    expect(
+      checkStockConservation({
+        loaded: { water: 5, cake: 1 },
+        robotStock: { water: 3 },
+        book: {
+          carts: ctx.book.carts,
+          paid: {
+            all: {
+              userId: '',
+              lines: [
+                { productId: 'water', qty: 2 },
+                { productId: 'cake', qty: 1 },
+              ],
+            },
+          },
+        },
+      }),
+    ).toEqual([]);
+    expect(inCarts(ctx.book)).toEqual({});
+  });
+
+  it('cancels a cart whose items all went back, and refuses to pay an empty one', () => {
+    const run = startRecorded(cartDeskMachine, DESK);
+    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'water' });
+    run.send({ type: 'cart.putBack', robotId: 'RB1', userId: 'U1', productId: 'water' });
+    run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-2', replyTo: 'U1' });
+    run.send({ type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U1' });
+    expect(run.effectsOf<SendParams>('send').at(-1)?.message).toMatchObject({
+      type: 'cart.payRefused',
+      reason: 'empty_cart',
+    });
+    expect(run.effectsOf<{ step: string }>('lifecycle').map((l) => l.step)).toEqual([
+      'created',
+      'assigned',
+      'cancelled',
+    ]);
+  });
+});
