@@ -245,7 +245,8 @@ function splitBundle(
       const without = planBundle(view, params, courier, rest);
       if (!without) continue;
       const alone = bundleOf(kept.restaurantId, kept.restaurant, [order]);
-      for (const c of spare) {
+      const soonest = soonestPickups(view, pool, alone, PRESELECT * params.candidatesPerBundle);
+      for (const c of soonest.filter((k) => spare.has(k))) {
         const plan = planBundle(view, params, pool[c], alone);
         const saving = plan ? whole.cost - without.cost - plan.cost : 0;
         if (plan && saving > 0 && (!best || saving > best.saving)) best = { order, c, plan, saving };

@@ -44,12 +44,14 @@ export const SCANNER_RANGE_M = 30;
 export interface TownSpace {
   readonly id: string;
   readonly position: Point;
+  /** An underground garage: a car parked there has no data link (it still answers keys). */
+  readonly garage?: boolean;
 }
 
 /** Parking spaces; P4 lies outside the coverage area (a car parked there cannot take a delivery). */
 export const SPACES: readonly TownSpace[] = [
   { id: 'P1', position: { x: 500, y: 500 } },
-  { id: 'P2', position: { x: 700, y: 300 } },
+  { id: 'P2', position: { x: 700, y: 300 }, garage: true },
   { id: 'P3', position: { x: 1500, y: 1500 } },
   { id: 'P4', position: { x: 2500, y: 2500 } },
 ];

@@ -108,6 +108,11 @@ export function playCase(
     ...(options.inspect ? { inspect: options.inspect } : {}),
     ...(options.logPath ? { logPath: options.logPath } : {}),
   });
+  // XState's warnings (an event sent to a stopped actor: a message lost inside dispatch) are events
+  // of the run: they go to its log, not to the console
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) =>
+    bench.log.append({ t: bench.kernel.now, kind: 'note', actor: 'xstate', note: args.map(String).join(' ') });
   try {
     fc.modelRun(() => ({ model: { crashes: 0 }, real: bench }), commands);
     bench.drain();
@@ -116,6 +121,7 @@ export function playCase(
     if (err instanceof InvariantViolation) return { bench, violations: err.violations };
     return { bench, violations: [`exception: ${err instanceof Error ? err.message : String(err)}`] };
   } finally {
+    console.warn = warn;
     bench.stop();
   }
 }

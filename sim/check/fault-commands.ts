@@ -38,6 +38,21 @@ const crash = fc
       ),
   );
 
+/**
+ * A connection that redelivers everything it carries for a while, as an MQTT client does after a
+ * reconnect (QoS 1): duplicates in bursts, from one sender.
+ */
+const redeliver = fc
+  .record({ from: fc.constantFrom('S1', 'S2', 'RB1', 'V1', 'V3'), minutes: fc.constantFrom(10, 30), gap })
+  .map(
+    (r) =>
+      new TownStep(
+        `redeliver(${r.from}, ${r.minutes} min)`,
+        (bench) => bench.faults.redeliver(r.from, bench.kernel.now + r.minutes * 60_000),
+        r.gap,
+      ),
+  );
+
 /** A device that never answers (until faults stop): everything it sends is lost. */
 const silence = fc
   .record({ device: fc.constantFrom(...CARS.map((c) => c.id), 'S1', 'S2', 'RB1'), gap })
@@ -60,7 +75,10 @@ const link = fc
       ),
   );
 
-/** An attacker (or a flaky client) sends a message seen on the network earlier once more. */
+/**
+ * An attacker (or a flaky client) sends a message seen on the network earlier once more: `k`
+ * picks a kind of message among those seen, then one of that kind, so rare kinds get replayed too.
+ */
 const replay = fc.record({ k: fc.nat(), gap }).map(
   (r) =>
     new TownStep(
@@ -68,7 +86,10 @@ const replay = fc.record({ k: fc.nat(), gap }).map(
       (bench) => {
         const seen = bench.networkMessages;
         if (seen.length === 0) return;
-        const m = seen[r.k % seen.length]!;
+        const types = [...new Set(seen.map((m) => m.message.type))];
+        const type = types[r.k % types.length];
+        const ofType = seen.filter((m) => m.message.type === type);
+        const m = ofType[Math.floor(r.k / types.length) % ofType.length]!;
         bench.send(m.from, m.to, m.message);
       },
       r.gap,
@@ -215,6 +236,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** The commands of the chosen kinds; crashes are bounded per run so a run still does something. */
 export function faultCommands(kinds: readonly FaultKind[]): fc.Arbitrary<TownStep>[] {
   const out: fc.Arbitrary<TownStep>[] = [];
+  if (kinds.includes('network')) out.push(redeliver);
   if (kinds.includes('crash')) out.push(crash);
   if (kinds.includes('silence')) out.push(silence);
   if (kinds.includes('devices')) out.push(actuator, link);

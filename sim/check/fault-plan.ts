@@ -63,6 +63,7 @@ export function describeProfile(p: FaultProfile): string {
 export class FaultPlan {
   private readonly stream: RandomStream;
   private readonly silenced = new Set<string>();
+  private readonly flaky = new Map<string, number>();
   private active = true;
   /** Counts of what was injected, for the report. */
   readonly injected = { drop: 0, retried: 0, duplicate: 0, delay: 0, silenced: 0 };
@@ -83,6 +84,11 @@ export class FaultPlan {
     return this.active;
   }
 
+  /** Until `until` (sim ms), every network message `from` sends is delivered twice (QoS 1 redelivery). */
+  redeliver(from: string, until: number): void {
+    if (this.active) this.flaky.set(from, until);
+  }
+
   silence(deviceId: string): void {
     if (this.active) this.silenced.add(deviceId);
   }
@@ -95,6 +101,7 @@ export class FaultPlan {
   calm(): void {
     this.active = false;
     this.silenced.clear();
+    this.flaky.clear();
   }
 
   readonly injector: FaultInjector = (from: string, to: string, message: NetMessage, now: number): FaultDecision => {
@@ -104,6 +111,10 @@ export class FaultPlan {
     }
     if (!overNetwork(from, to)) return {};
     const decision = this.decide(from, to, message);
+    if (!decision.drop && (this.flaky.get(from) ?? -1) >= now) {
+      this.injected.duplicate++;
+      decision.duplicate = true;
+    }
     if (decision.drop || this.profile.lossy) return decision;
     // a delayed or retried message holds back the later ones of its connection (TCP, MQTT session)
     const link = `${from}>${to}`;
@@ -113,7 +124,7 @@ export class FaultPlan {
     return extra > 0 ? { ...decision, extraDelayMs: extra } : decision;
   };
 
-  private decide(from: string, to: string, _message: NetMessage): FaultDecision {
+  private decide(from: string, to: string, _message: NetMessage): { drop?: boolean; duplicate?: boolean; extraDelayMs?: number } {
     if (!this.active) return {};
     const p = this.profile;
     const decision: { duplicate?: boolean; extraDelayMs?: number } = {};

@@ -210,14 +210,27 @@ const robot = fc
       ),
   );
 
+/** Couriers and the robot start and end their shifts. */
 const shift = fc
-  .record({ courier: fc.constantFrom(...COURIERS.map((c) => c.id)), start: fc.boolean(), gap })
+  .record({ who: fc.constantFrom(...COURIERS.map((c) => c.id), 'RB1'), start: fc.boolean(), gap })
   .map(
     (s) =>
       new TownStep(
-        `shift ${s.start ? 'start' : 'end'}(${s.courier})`,
-        (bench) => bench.inject(s.courier, { type: s.start ? 'shift.start' : 'shift.end' }),
+        `shift ${s.start ? 'start' : 'end'}(${s.who})`,
+        (bench) => bench.inject(s.who, { type: s.start ? 'shift.start' : 'shift.end' }),
         s.gap,
+      ),
+  );
+
+/** Opening hours: a store closes (couriers' collections wait for it to open again) and opens. */
+const hours = fc
+  .record({ store, open: fc.boolean(), gap })
+  .map(
+    (h) =>
+      new TownStep(
+        `${h.open ? 'open' : 'close'}(${h.store})`,
+        (bench) => bench.inject(h.store, { type: h.open ? 'store.open' : 'store.close' }),
+        h.gap,
       ),
   );
 
@@ -231,7 +244,7 @@ export type FlowName = (typeof FLOWS)[number];
 
 /** The parties' commands for the chosen flows, weighted towards the ones with the most protocol. */
 export function partyCommands(flows: readonly FlowName[]): fc.Arbitrary<TownStep>[] {
-  const out: fc.Arbitrary<TownStep>[] = [shift, wait];
+  const out: fc.Arbitrary<TownStep>[] = [shift, wait, hours];
   if (flows.includes('errand')) out.push(errand, errand, errand);
   if (flows.includes('trunk')) out.push(trunk, trunk, trip);
   if (flows.includes('rental')) out.push(rental, rental);

@@ -10,7 +10,7 @@ import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { EscrowPayments } from '../world/escrow-payments.ts';
 import { stateName } from '../world/state-name.ts';
 import { telemetryOf } from '../../machines/vehicle.ts';
-import { CARS, COURIERS, CUSTOMERS, ROBOT, TIMING } from './bench-town.ts';
+import { CARS, COURIERS, CUSTOMERS, ROBOT, SPACES, STORES, TIMING } from './bench-town.ts';
 import type { DurableActor } from './durable-actor.ts';
 import { FaultPlan, type FaultProfile, overNetwork } from './fault-plan.ts';
 import { Invariants, type TownView } from './invariants.ts';
@@ -184,6 +184,8 @@ export class ProtocolBench {
 
   send(from: string, to: string, message: NetMessage): void {
     if (overNetwork(from, to)) this.networkMessages.push({ from, to, message });
+    if (to === 'dispatch' && (message.type === 'cart.take' || message.type === 'cart.putBack'))
+      this.invariants.sensorReportSent();
     this.net.send(from, to, message);
   }
 
@@ -245,13 +247,16 @@ export class ProtocolBench {
     for (const id of [...this.actors.keys()].sort()) this.restart(id);
     for (const car of CARS) {
       const value = this.snapshotOf(car.id)?.value as { link?: string } | undefined;
-      if (value?.link === 'offline') this.inject(car.id, { type: 'link.restored' });
+      const garage = SPACES.some((s) => s.garage === true && s.id === this.telemetry.placement(car.id, '*').parkingSpaceId);
+      if (value?.link === 'offline' && !garage) this.inject(car.id, { type: 'link.restored' });
     }
+    // the day goes on: closed stores open again
+    for (const store of STORES) if (this.snapshotOf(store.id)?.value === 'closed') this.inject(store.id, { type: 'store.open' });
     const until = this.kernel.now + TIMING.drainMs;
-    while (this.kernel.now < until && this.invariants.violations.length === 0 && !this.settled()) {
+    do {
       this.advance(Math.min(5 * 60_000, until - this.kernel.now));
       this.check();
-    }
+    } while (this.kernel.now < until && this.invariants.violations.length === 0 && !this.settled());
     if (this.invariants.violations.length === 0) this.invariants.final(this.view());
   }
 

@@ -103,7 +103,7 @@ export function createTownActors(bench: ProtocolBench): void {
       issuerPublicKey: bench.issuer.publicKey,
       autoRelockMs: TIMING.vehicle.autoRelockMs,
       relockRetryMs: TIMING.vehicle.relockRetryMs,
-      online: true,
+      online: space.garage !== true,
     });
   }
   for (const car of CARS) {

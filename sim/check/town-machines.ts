@@ -20,7 +20,7 @@ import { robotMachine } from '../../machines/robot.ts';
 import { storeMachine } from '../../machines/store.ts';
 import { trunkOrderMachine } from '../../machines/trunk-order.ts';
 import { type KeyPresent, vehicleMachine } from '../../machines/vehicle.ts';
-import { CARS, COURIERS, SPEED, TIMING, unreachable } from './bench-town.ts';
+import { CARS, COURIERS, SPACES, SPEED, TIMING, unreachable } from './bench-town.ts';
 import type { MachineKind, Mutant, ProtocolBench } from './protocol-bench.ts';
 
 type AnyActorSystem = AnyActorRef['system'];
@@ -81,6 +81,10 @@ function requestQuote({ system }: Args, p: { orderId: string; from: Point; to: P
     distance: far ? null : d,
     duration: far ? null : Math.round(d / SPEED.car),
   });
+}
+
+function garageAt(p: Point): boolean {
+  return SPACES.some((s) => s.garage === true && s.position.x === p.x && s.position.y === p.y);
 }
 
 const payments = ({ system }: Args, instruction: Parameters<ProtocolBench['payments']['execute']>[0]) =>
@@ -225,11 +229,14 @@ function build(mutant: Mutant | undefined): TownMachines {
           audit: ({ system }, p) => {
             if (p.ok && p.action === 'engine_start') benchOf(system).drivers.set(p.vehicleId, p.presenterId);
           },
-          travel: ({ self, system }, p) => {
+          // a car leaving a garage gets its data link back; one parking in a garage loses it
+          travel: ({ self, system, context }, p) => {
             const bench = benchOf(system);
             bench.radio.carLeft(self.id);
+            if (garageAt((context as { position: Point }).position)) bench.inject(self.id, { type: 'link.restored' });
             bench.movement.travel(self.id, p.to, SPEED.car, (at) => {
               bench.inject(self.id, { type: 'travel.arrived', position: at });
+              if (garageAt(at)) bench.inject(self.id, { type: 'link.lost' });
               const driver = bench.drivers.get(self.id);
               if (driver) bench.inject(driver, { type: 'car.arrived', vehicleId: self.id, position: at });
               bench.radio.carStopped(self.id, at);
@@ -262,11 +269,7 @@ function build(mutant: Mutant | undefined): TownMachines {
       'robot',
       robotMachine.provide({
         actions: {
-          send: (args, params) => {
-            if (params.message.type === 'cart.take' || params.message.type === 'cart.putBack')
-              benchOf(args.system).invariants.sensorReportSent();
-            send(args, params);
-          },
+          send,
           travel: travelAt(() => SPEED.foot),
           restock: ({ system }, p) => benchOf(system).invariants.restocked(p.added),
         },

@@ -3,6 +3,9 @@ import { FLOWS, type FlowCounters } from './flow-metrics.ts';
 
 export type { Flow };
 
+/** Flows whose orders a courier carries: the ones wait, fulfilment and on-time figures describe. */
+const COURIER_FLOWS: ReadonlySet<Flow> = new Set(['errand', 'trunk']);
+
 interface OrderRecord {
   readonly flow: Flow;
   readonly createdAt: number;
@@ -149,6 +152,8 @@ export class Metrics {
         if (order.outcome === null) counts.open++;
         else counts[order.outcome]++;
       }
+      // waits and fulfilment describe courier deliveries (errands, trunk); the other flows have none
+      if (!COURIER_FLOWS.has(order.flow)) continue;
       if (order.assignedAt !== null) waits.push((order.assignedAt - order.createdAt) / 60_000);
       if (order.completedAt !== null) {
         fulfilments.push((order.completedAt - order.createdAt) / 60_000);

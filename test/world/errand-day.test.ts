@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { stillHeld } from '../../machines/escrow-ledger.ts';
 import { World } from '../../sim/world/world.ts';
-import { monacoCity, monacoScenario } from './shared-city.ts';
+import { monacoCity, scaledMonacoScenario } from './shared-city.ts';
 
-describe('a full simulated Monaco day of the errand platform', () => {
+/** The Monaco day with errands only (the other flows' demand off), errands and couriers × 0.25. */
+function errandDay() {
+  const s = scaledMonacoScenario(0.25);
+  for (const d of [s.demand.trunk, s.demand.trips, s.demand.rental, s.demand.preorder, s.demand.robot]) d.perDay = 0;
+  return s;
+}
+
+describe('a full simulated Monaco day of the errand platform (seed 7, × 0.25)', () => {
   it('conserves money, never assigns an order twice, and ends or counts every order', async () => {
-    const world = new World(monacoScenario(), await monacoCity(), { seed: 7 });
+    const world = new World(errandDay(), await monacoCity(), { seed: 7 });
     const assignments = new Map<string, Set<string>>();
     world.log.onEntry((entry) => {
       if (entry.kind !== 'msg') return;
@@ -19,7 +26,8 @@ describe('a full simulated Monaco day of the errand platform', () => {
     world.run(24 * 3_600_000);
     const k = world.kpis();
     const e = k.escrow;
-    expect(k.orders.created).toBeGreaterThan(3000);
+    expect(k.orders.created).toBeGreaterThan(800);
+    expect(k.byFlow.errand?.created).toBe(k.orders.created);
     expect(k.orders.completed).toBeGreaterThan(k.orders.created * 0.6);
     expect(k.orders.cancelled).toBeGreaterThan(0);
     expect(k.orders.refunded).toBeGreaterThan(0);
