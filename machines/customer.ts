@@ -36,10 +36,12 @@ const cancel = toDispatch((ctx) => ({
 }));
 
 /**
- * A customer acting as an errand publisher: it posts what the world's demand model asks for,
- * waits (and gives up after its patience), follows the courier, chats through the masked number,
- * and confirms or disputes at delivery. Its choices are data in the demand event, drawn by the
- * world from seeded streams, so the machine itself stays deterministic and pure.
+ * A customer: errand publisher (posts what the world's demand model asks for, waits and gives up
+ * after its patience, follows the courier, chats through the masked number, confirms or disputes),
+ * car owner with a phone key (orders to the trunk, drives, preorders with the car's beacon), renter,
+ * and robot shopper (customer-car.ts, customer-rental.ts, customer-robot.ts). One thing at a time.
+ * Its choices are data in the demand events, drawn by the world from seeded streams, so the machine
+ * itself stays deterministic and pure.
  */
 export const customerMachine = customerSetup.createMachine({
   id: 'customer',

@@ -1,4 +1,12 @@
-import { emptyMap, mapDelete, mapGet, mapHas, mapKeys, mapSet, type PersistentMap } from './persistent-map.ts';
+import {
+  emptyMap,
+  mapDelete,
+  mapGet,
+  mapHas,
+  mapKeys,
+  mapSet,
+  type PersistentMap,
+} from './persistent-map.ts';
 
 /**
  * The escrow ledger kept by dispatch: per open order, what was held from the publisher and where it
@@ -40,7 +48,13 @@ export function hold(ledger: EscrowLedger, orderId: string, payer: string, amoun
   return {
     ok: true,
     ledger: {
-      entries: mapSet(ledger.entries, orderId, { payer, held: amount, paidOut: 0, refunded: 0, commission: 0 }),
+      entries: mapSet(ledger.entries, orderId, {
+        payer,
+        held: amount,
+        paidOut: 0,
+        refunded: 0,
+        commission: 0,
+      }),
       totals: { ...ledger.totals, held: ledger.totals.held + amount },
     },
   };
@@ -74,7 +88,8 @@ export function settle(
     commission: entry.commission + commission,
     refunded: entry.refunded + refund,
   };
-  const entries = remaining(next) === 0 ? mapDelete(ledger.entries, orderId) : mapSet(ledger.entries, orderId, next);
+  const entries =
+    remaining(next) === 0 ? mapDelete(ledger.entries, orderId) : mapSet(ledger.entries, orderId, next);
   return {
     ok: true,
     ledger: {

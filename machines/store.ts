@@ -65,8 +65,10 @@ const answerHandedOver = {
 
 /**
  * A store's counter: it takes a courier's collection request, prepares the goods (preparation time
- * is a named delay the world draws from the scenario's distribution) and hands them over once.
- * Requests that arrive while the store is closed wait for opening.
+ * is a named delay the world draws from the scenario's distribution) and hands them over once;
+ * requests that arrive while the store is closed wait for opening. It takes back the goods of a
+ * trunk delivery that could not be made, keeps the preorders waiting for their car and hands each
+ * over at most once, and its curb scanner reports every new beacon id it hears to dispatch.
  */
 export const storeMachine = setup({
   types: {

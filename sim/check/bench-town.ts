@@ -48,12 +48,15 @@ export interface TownSpace {
   readonly garage?: boolean;
 }
 
-/** Parking spaces; P4 lies outside the coverage area (a car parked there cannot take a delivery). */
+/**
+ * Parking spaces; P4 is a garage outside the coverage area: a car parked there can take no
+ * delivery, and has no data link until it leaves.
+ */
 export const SPACES: readonly TownSpace[] = [
   { id: 'P1', position: { x: 500, y: 500 } },
-  { id: 'P2', position: { x: 700, y: 300 }, garage: true },
+  { id: 'P2', position: { x: 700, y: 300 } },
   { id: 'P3', position: { x: 1500, y: 1500 } },
-  { id: 'P4', position: { x: 2500, y: 2500 } },
+  { id: 'P4', position: { x: 2500, y: 2500 }, garage: true },
 ];
 
 export interface TownCar {
@@ -159,7 +162,12 @@ export const TIMING = {
   rental: { pricePerMinuteCents: 30, closeAfterMs: 5 * MINUTE, revokeRetryMs: MINUTE } satisfies RentalTerms,
   preorder: { pickupWindowMs: 30 * MINUTE, handoverTimeoutMs: MINUTE, slotSeconds: 300, driftSlots: 1 },
   cartGraceMs: 2 * MINUTE,
-  courier: { pullRadius: 3_000, pullIntervalMs: 2 * MINUTE, serviceMs: 20 * SECOND, trackingIntervalMs: MINUTE },
+  courier: {
+    pullRadius: 3_000,
+    pullIntervalMs: 2 * MINUTE,
+    serviceMs: 20 * SECOND,
+    trackingIntervalMs: MINUTE,
+  },
   acceptTimeoutMs: 20 * SECOND,
   answerTimeoutMs: 30 * SECOND,
   vehicle: { autoRelockMs: MINUTE, relockRetryMs: 30 * SECOND },

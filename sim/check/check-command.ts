@@ -31,7 +31,10 @@ function integer(flag: string, text: string, min: number, max: number): number {
 }
 
 function listOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const item of items)
     if (!(allowed as readonly string[]).includes(item))
       throw new UserError(`${flag}: expected a comma-separated list of ${allowed.join(', ')}, got "${item}"`);
@@ -42,7 +45,9 @@ function listOf<T extends string>(flag: string, text: string, allowed: readonly 
 /** Where a replay path comes from: fast-check's path, optionally `@` and the commands' replay path. */
 function checkPath(text: string): string {
   if (!/^\d+(:\d+)*(@[A-Za-z0-9+/]*:[A-Za-z0-9+/]*)?$/.test(text))
-    throw new UserError(`--path: expected a path as printed by a failed check (e.g. 12:3:0@Bb:A), got "${text}"`);
+    throw new UserError(
+      `--path: expected a path as printed by a failed check (e.g. 12:3:0@Bb:A), got "${text}"`,
+    );
   return text;
 }
 
@@ -53,19 +58,31 @@ function checkPath(text: string): string {
 export async function checkCommand(opts: CheckCliOptions): Promise<void> {
   const runs = integer('--runs', opts.runs, 1, 10_000_000);
   // no seed given: one from the wall clock, printed so the run can be repeated
-  const seed = opts.seed === undefined ? (Date.now() ^ (process.pid << 16)) >>> 1 : integer('--seed', opts.seed, 0, 0x7fffffff);
+  const seed =
+    opts.seed === undefined
+      ? (Date.now() ^ (process.pid << 16)) >>> 1
+      : integer('--seed', opts.seed, 0, 0x7fffffff);
   const path = opts.path === undefined ? undefined : checkPath(opts.path);
-  const flows: FlowName[] | undefined = opts.flows === undefined ? undefined : listOf('--flows', opts.flows, FLOWS);
+  const flows: FlowName[] | undefined =
+    opts.flows === undefined ? undefined : listOf('--flows', opts.flows, FLOWS);
   const faults: FaultKind[] | undefined =
-    opts.faults === false ? [] : typeof opts.faults === 'string' ? listOf('--faults', opts.faults, FAULT_KINDS) : undefined;
+    opts.faults === false
+      ? []
+      : typeof opts.faults === 'string'
+        ? listOf('--faults', opts.faults, FAULT_KINDS)
+        : undefined;
   const maxCommands =
-    opts.maxCommands === undefined ? DEFAULT_MAX_COMMANDS : integer('--max-commands', opts.maxCommands, 1, 1000);
+    opts.maxCommands === undefined
+      ? DEFAULT_MAX_COMMANDS
+      : integer('--max-commands', opts.maxCommands, 1, 1000);
   const bar = new ProgressBar(path === undefined ? runs : 1, 'check');
   let report: CheckReport;
   try {
     if (opts.target !== undefined) {
-      if (flows && flows.some((f) => f !== 'errand'))
-        throw new UserError('--flows: a dispatch server speaks the errand flow only; use --flows errand or omit it');
+      if (flows?.some((f) => f !== 'errand'))
+        throw new UserError(
+          '--flows: a dispatch server speaks the errand flow only; use --flows errand or omit it',
+        );
       report = await checkRemote({
         target: opts.target,
         runs,

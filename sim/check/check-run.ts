@@ -13,7 +13,7 @@ import { FAULT_KINDS, type FaultKind, faultCommands } from './fault-commands.ts'
 import { describeProfile, type FaultProfile, NO_FAULTS } from './fault-plan.ts';
 import { FLOWS, type FlowName, partyCommands } from './party-commands.ts';
 import { type Mutant, ProtocolBench } from './protocol-bench.ts';
-import { type CheckModel, InvariantViolation, type TownStep } from './town-step.ts';
+import { type CheckModel, InvariantViolation } from './town-step.ts';
 
 export interface CheckOptions {
   readonly runs: number;
@@ -83,7 +83,9 @@ export function caseArbitrary(options: CheckOptions, replayPath: string | undefi
       maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS,
       ...(replayPath !== undefined ? { replayPath } : {}),
     }),
-    kinds.includes('network') ? profiles.map((p) => ({ ...p, lossy: options.lossy === true })) : fc.constant(NO_FAULTS),
+    kinds.includes('network')
+      ? profiles.map((p) => ({ ...p, lossy: options.lossy === true }))
+      : fc.constant(NO_FAULTS),
   );
 }
 
@@ -112,7 +114,12 @@ export function playCase(
   // of the run: they go to its log, not to the console
   const warn = console.warn;
   console.warn = (...args: unknown[]) =>
-    bench.log.append({ t: bench.kernel.now, kind: 'note', actor: 'xstate', note: args.map(String).join(' ') });
+    bench.log.append({
+      t: bench.kernel.now,
+      kind: 'note',
+      actor: 'xstate',
+      note: args.map(String).join(' '),
+    });
   try {
     fc.modelRun(() => ({ model: { crashes: 0 }, real: bench }), commands);
     bench.drain();
@@ -128,7 +135,8 @@ export function playCase(
 
 function describeCommand(options: CheckOptions, seed: number, path: string): string {
   const extra: string[] = [];
-  if (options.flows && options.flows.length !== FLOWS.length) extra.push(`--flows ${options.flows.join(',')}`);
+  if (options.flows && options.flows.length !== FLOWS.length)
+    extra.push(`--flows ${options.flows.join(',')}`);
   const kinds = options.faults ?? FAULT_KINDS;
   if (kinds.length === 0) extra.push('--no-faults');
   else if (kinds.length !== FAULT_KINDS.length) extra.push(`--faults ${kinds.join(',')}`);
@@ -147,11 +155,14 @@ export async function checkProtocol(options: CheckOptions): Promise<CheckReport>
     const { violations } = playCase(c, options);
     if (violations.length > 0) throw new InvariantViolation(violations);
   });
-  const details = fc.check(property.beforeEach(() => options.onRun?.(++generated)), {
-    numRuns: options.runs,
-    seed: options.seed,
-    ...(fcPath !== undefined ? { path: fcPath, endOnFailure: true } : {}),
-  });
+  const details = fc.check(
+    property.beforeEach(() => options.onRun?.(++generated)),
+    {
+      numRuns: options.runs,
+      seed: options.seed,
+      ...(fcPath !== undefined ? { path: fcPath, endOnFailure: true } : {}),
+    },
+  );
   const base = {
     runs: details.numRuns,
     seed: details.seed,

@@ -138,7 +138,13 @@ export class DurableActor<TLogic extends AnyStateMachine> {
       const source = refAt(actor, t.sourcePath);
       const target = refAt(actor, t.targetPath);
       if (!source || !target) continue;
-      actor.system.scheduler.schedule(source, target, t.event, Math.max(0, t.due - this.options.kernel.now), t.id);
+      actor.system.scheduler.schedule(
+        source,
+        target,
+        t.event,
+        Math.max(0, t.due - this.options.kernel.now),
+        t.id,
+      );
     }
   }
 

@@ -27,7 +27,14 @@ export interface FaultProfile {
   readonly lossy: boolean;
 }
 
-export const NO_FAULTS: FaultProfile = { seed: 0, drop: 0, duplicate: 0, delay: 0, maxDelayMs: 0, lossy: false };
+export const NO_FAULTS: FaultProfile = {
+  seed: 0,
+  drop: 0,
+  duplicate: 0,
+  delay: 0,
+  maxDelayMs: 0,
+  lossy: false,
+};
 
 /** A client's retry after a lost attempt waits this long (the socket.io client's attempt timeout). */
 export const RETRY_MS = 3_000;
@@ -104,7 +111,12 @@ export class FaultPlan {
     this.flaky.clear();
   }
 
-  readonly injector: FaultInjector = (from: string, to: string, message: NetMessage, now: number): FaultDecision => {
+  readonly injector: FaultInjector = (
+    from: string,
+    to: string,
+    message: NetMessage,
+    now: number,
+  ): FaultDecision => {
     if (this.silenced.has(from)) {
       this.injected.silenced++;
       return { drop: true };
@@ -124,7 +136,11 @@ export class FaultPlan {
     return extra > 0 ? { ...decision, extraDelayMs: extra } : decision;
   };
 
-  private decide(from: string, to: string, _message: NetMessage): { drop?: boolean; duplicate?: boolean; extraDelayMs?: number } {
+  private decide(
+    from: string,
+    to: string,
+    _message: NetMessage,
+  ): { drop?: boolean; duplicate?: boolean; extraDelayMs?: number } {
     if (!this.active) return {};
     const p = this.profile;
     const decision: { duplicate?: boolean; extraDelayMs?: number } = {};
@@ -144,7 +160,8 @@ export class FaultPlan {
     }
     if (p.delay > 0 && this.stream.float() < p.delay) {
       this.injected.delay++;
-      decision.extraDelayMs = (decision.extraDelayMs ?? 0) + 1 + Math.floor(this.stream.float() * p.maxDelayMs);
+      decision.extraDelayMs =
+        (decision.extraDelayMs ?? 0) + 1 + Math.floor(this.stream.float() * p.maxDelayMs);
     }
     return decision;
   }

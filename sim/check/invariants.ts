@@ -4,8 +4,9 @@
  * (`stepViolations`) and, once faults have stopped and the town has drained, at the end
  * (`finalViolations`).
  */
-import type { CartDeskContext } from '../../machines/cart-desk.ts';
+
 import { inCarts, sumStock } from '../../machines/cart.ts';
+import type { CartDeskContext } from '../../machines/cart-desk.ts';
 import type { CryptoPort, KeyHandle } from '../../machines/crypto-port.ts';
 import { canonicalKeyBytes } from '../../machines/digital-key.ts';
 import type { DispatchContext } from '../../machines/dispatch.ts';
@@ -68,7 +69,8 @@ export class Invariants {
   private assigned(orderId: string, courierId: string): void {
     const first = this.winners.get(orderId);
     if (first === undefined) this.winners.set(orderId, courierId);
-    else if (first !== courierId) this.fail('single assignment', `${orderId} was won by ${first} and ${courierId}`);
+    else if (first !== courierId)
+      this.fail('single assignment', `${orderId} was won by ${first} and ${courierId}`);
   }
 
   /** A robot's item sensor report left the robot (it is in flight until delivered or lost). */
@@ -140,7 +142,8 @@ export class Invariants {
   advertResolved(eid: string, orderId: string): void {
     if (!this.airedEids.has(eid)) this.fail('beacon', `foreign advertisement ${eid} resolved to ${orderId}`);
     const key = `${orderId}|${eid}`;
-    if (this.resolvedAdverts.has(key)) this.fail('beacon', `replayed advertisement ${eid} resolved again for ${orderId}`);
+    if (this.resolvedAdverts.has(key))
+      this.fail('beacon', `replayed advertisement ${eid} resolved again for ${orderId}`);
     this.resolvedAdverts.add(key);
   }
 
@@ -181,14 +184,16 @@ export class Invariants {
     const d = view.dispatch;
     if (d) {
       const open = [...Object.keys(d.orders), ...mapKeys(d.flowOrders)].sort();
-      if (open.length > 0) this.fail('every order ends', `still open after faults stopped: ${open.join(', ')}`);
+      if (open.length > 0)
+        this.fail('every order ends', `still open after faults stopped: ${open.join(', ')}`);
       const held = stillHeld(d.ledger);
       if (held !== 0)
         this.fail('money', `${held} cents still held for ${mapKeys(d.ledger.entries).join(', ')}`);
     } else this.fail('every order ends', 'dispatch is down');
     const carts = view.carts ? mapKeys(view.carts.openCarts) : [];
     if (carts.length > 0) this.fail('every order ends', `carts still open for ${carts.join(', ')}`);
-    if (this.sensorInFlight !== 0) this.fail('stock', `${this.sensorInFlight} robot sensor reports unaccounted for`);
+    if (this.sensorInFlight !== 0)
+      this.fail('stock', `${this.sensorInFlight} robot sensor reports unaccounted for`);
     for (const car of view.cars) {
       if (car.doors !== 'locked' || car.trunk !== 'closed')
         this.fail('no car left unlocked', `${car.id}: doors ${car.doors}, trunk ${car.trunk}`);

@@ -119,7 +119,13 @@ const trip = fc.record({ owner, to: fc.constantFrom(...SPACES.map((s) => s.id), 
 );
 
 const preorder = fc
-  .record({ owner, store, total: fc.constantFrom(1_200, 4_000), wait: fc.constantFrom(2 * MINUTE, 10 * MINUTE), gap })
+  .record({
+    owner,
+    store,
+    total: fc.constantFrom(1_200, 4_000),
+    wait: fc.constantFrom(2 * MINUTE, 10 * MINUTE),
+    gap,
+  })
   .map(
     (p) =>
       new TownStep(
@@ -195,7 +201,9 @@ const robot = fc
       new TownStep(
         `robot(${r.user} ${r.picks.map((p) => `${p.kind} ${p.productId}`).join(', ')}; cart via ${r.cartVia}, pay ${r.payVia}${r.payTwice ? ' twice' : ''})`,
         (bench) => {
-          const robotAt = (bench.snapshotOf('RB1')?.context as { stops: { x: number; y: number }[] }).stops[0]!;
+          const robot = bench.snapshotOf('RB1');
+          if (!robot) throw new Error('robot RB1 is not in the bench town');
+          const robotAt = (robot.context as { stops: { x: number; y: number }[] }).stops[0]!;
           bench.inject(r.user, {
             type: 'demand.robot',
             robotId: 'RB1',

@@ -4,12 +4,12 @@ import { withVerifyCache } from '../../adapters/sim/verify-cache.ts';
 import type { CartDeskContext } from '../../machines/cart-desk.ts';
 import type { CryptoPort, KeyPair } from '../../machines/crypto-port.ts';
 import type { DispatchContext } from '../../machines/dispatch.ts';
+import { telemetryOf } from '../../machines/vehicle.ts';
 import { EventLog } from '../kernel/event-log.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { EscrowPayments } from '../world/escrow-payments.ts';
 import { stateName } from '../world/state-name.ts';
-import { telemetryOf } from '../../machines/vehicle.ts';
 import { CARS, COURIERS, CUSTOMERS, ROBOT, SPACES, STORES, TIMING } from './bench-town.ts';
 import type { DurableActor } from './durable-actor.ts';
 import { FaultPlan, type FaultProfile, overNetwork } from './fault-plan.ts';
@@ -104,7 +104,8 @@ export class ProtocolBench {
     const beaconOfCar = new Map(CARS.filter((c) => c.beaconId).map((c) => [c.id, c.beaconId as string]));
     this.radio = new Radio(
       beaconOfCar,
-      (storeId, eid) => this.inject(storeId, { type: 'scanner.heard', eid, rssi: -60, heardAt: this.kernel.now }),
+      (storeId, eid) =>
+        this.inject(storeId, { type: 'scanner.heard', eid, rssi: -60, heardAt: this.kernel.now }),
       (eid) => this.invariants.aired(eid),
     );
     createTownActors(this);
@@ -123,7 +124,13 @@ export class ProtocolBench {
       if (actor.id === 'dispatch' && !this.options.faults.lossy) this.heldForDispatch.push({ message, from });
       else {
         this.lostWhileDown++;
-        this.log.append({ t: this.kernel.now, kind: 'note', actor: actor.id, note: 'down: message lost', data: message.type });
+        this.log.append({
+          t: this.kernel.now,
+          kind: 'note',
+          actor: actor.id,
+          note: 'down: message lost',
+          data: message.type,
+        });
       }
       return;
     }
@@ -168,10 +175,14 @@ export class ProtocolBench {
       observe: (snap: { value: unknown; context: unknown; status: string }) => {
         this.logState(id, snap.value, snap.status);
         if (!isCar || !(this.reported.delete(id) || !this.telemetry.knows(id))) return;
-        if ((snap.value as { link: string }).link === 'online') this.telemetry.record(telemetryOf(snap as never));
+        if ((snap.value as { link: string }).link === 'online')
+          this.telemetry.record(telemetryOf(snap as never));
       },
       failed: (error: unknown) =>
-        this.invariants.reported('exception', `${id} failed: ${error instanceof Error ? error.message : String(error)}`),
+        this.invariants.reported(
+          'exception',
+          `${id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     };
   }
 
@@ -201,7 +212,12 @@ export class ProtocolBench {
   restart(id: string): void {
     const actor = this.actors.get(id);
     if (!actor || actor.up) return;
-    this.log.append({ t: this.kernel.now, kind: 'note', actor: id, note: 'restarted from its persisted snapshot' });
+    this.log.append({
+      t: this.kernel.now,
+      kind: 'note',
+      actor: id,
+      note: 'restarted from its persisted snapshot',
+    });
     actor.restart();
     if (id !== 'dispatch') return;
     const held = this.heldForDispatch.splice(0);
@@ -247,11 +263,14 @@ export class ProtocolBench {
     for (const id of [...this.actors.keys()].sort()) this.restart(id);
     for (const car of CARS) {
       const value = this.snapshotOf(car.id)?.value as { link?: string } | undefined;
-      const garage = SPACES.some((s) => s.garage === true && s.id === this.telemetry.placement(car.id, '*').parkingSpaceId);
+      const garage = SPACES.some(
+        (s) => s.garage === true && s.id === this.telemetry.placement(car.id, '*').parkingSpaceId,
+      );
       if (value?.link === 'offline' && !garage) this.inject(car.id, { type: 'link.restored' });
     }
     // the day goes on: closed stores open again
-    for (const store of STORES) if (this.snapshotOf(store.id)?.value === 'closed') this.inject(store.id, { type: 'store.open' });
+    for (const store of STORES)
+      if (this.snapshotOf(store.id)?.value === 'closed') this.inject(store.id, { type: 'store.open' });
     const until = this.kernel.now + TIMING.drainMs;
     do {
       this.advance(Math.min(5 * 60_000, until - this.kernel.now));

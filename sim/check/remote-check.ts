@@ -10,9 +10,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
+import { UserError } from '../cli/user-error.ts';
 import { resolveSecret } from '../dispatch-server/server-command.ts';
 import { EventLog } from '../kernel/event-log.ts';
-import { UserError } from '../cli/user-error.ts';
 import type { CheckReport } from './check-run.ts';
 import { REMOTE_COURIERS, REMOTE_PUBLISHERS, RemoteTown } from './remote-town.ts';
 import { InvariantViolation } from './town-step.ts';
@@ -57,7 +57,7 @@ const publisher = fc.constantFrom(...REMOTE_PUBLISHERS);
 const courier = fc.constantFrom(...REMOTE_COURIERS);
 const k = fc.nat({ max: 7 });
 
-function onOrder(label: string, act: (town: RemoteTown, orderId: string) => Promise<unknown>) {
+function onOrder(_label: string, act: (town: RemoteTown, orderId: string) => Promise<unknown>) {
   return (town: RemoteTown, at: number) => {
     const orderId = town.orderAt(at);
     return orderId === undefined ? Promise.resolve() : act(town, orderId);
@@ -66,42 +66,67 @@ function onOrder(label: string, act: (town: RemoteTown, orderId: string) => Prom
 
 const steps: fc.Arbitrary<Step>[] = [
   fc
-    .record({ p: publisher, fee: fc.constantFrom(400, 900), category: fc.constantFrom('deliver', 'print', 'other') })
-    .map(({ p, fee, category }) => new RemoteStep(`publish(${p} ${category} ${fee}c)`, (t) => t.publish(p, fee, category))),
-  fc.record({ c: courier, k }).map(
-    ({ c, k }) =>
-      new RemoteStep(`accept(${c} #${k})`, (t) => onOrder('', (t, o) => t.command(c, 'errand.accept', { orderId: o }))(t, k)),
-  ),
+    .record({
+      p: publisher,
+      fee: fc.constantFrom(400, 900),
+      category: fc.constantFrom('deliver', 'print', 'other'),
+    })
+    .map(
+      ({ p, fee, category }) =>
+        new RemoteStep(`publish(${p} ${category} ${fee}c)`, (t) => t.publish(p, fee, category)),
+    ),
+  fc
+    .record({ c: courier, k })
+    .map(
+      ({ c, k }) =>
+        new RemoteStep(`accept(${c} #${k})`, (t) =>
+          onOrder('', (t, o) => t.command(c, 'errand.accept', { orderId: o }))(t, k),
+        ),
+    ),
   // two couriers accept the same order at the same instant: exactly one may win
-  fc.record({ k }).map(
-    ({ k }) =>
-      new RemoteStep(`race(c1, c2, c3 for #${k})`, (t) =>
-        onOrder('', (t, o) => Promise.all(REMOTE_COURIERS.map((c) => t.command(c, 'errand.accept', { orderId: o }))))(t, k),
-      ),
-  ),
-  fc.record({ c: courier, k, delivered: fc.boolean() }).map(
-    ({ c, k, delivered }) =>
-      new RemoteStep(`${delivered ? 'delivered' : 'pickedUp'}(${c} #${k})`, (t) =>
-        onOrder('', (t, o) => t.command(c, delivered ? 'errand.delivered' : 'errand.pickedUp', { orderId: o }))(t, k),
-      ),
-  ),
+  fc
+    .record({ k })
+    .map(
+      ({ k }) =>
+        new RemoteStep(`race(c1, c2, c3 for #${k})`, (t) =>
+          onOrder('', (t, o) =>
+            Promise.all(REMOTE_COURIERS.map((c) => t.command(c, 'errand.accept', { orderId: o }))),
+          )(t, k),
+        ),
+    ),
+  fc
+    .record({ c: courier, k, delivered: fc.boolean() })
+    .map(
+      ({ c, k, delivered }) =>
+        new RemoteStep(`${delivered ? 'delivered' : 'pickedUp'}(${c} #${k})`, (t) =>
+          onOrder('', (t, o) =>
+            t.command(c, delivered ? 'errand.delivered' : 'errand.pickedUp', { orderId: o }),
+          )(t, k),
+        ),
+    ),
   fc.record({ p: publisher, k, what: fc.constantFrom('cancel', 'confirm', 'dispute') }).map(
     ({ p, k, what }) =>
       new RemoteStep(`${what}(${p} #${k})`, (t) =>
         onOrder('', (t, o) =>
-          t.command(p, `errand.${what}` as 'errand.cancel', { orderId: o, ...(what === 'dispute' ? { reason: 'damaged' } : {}) }),
+          t.command(p, `errand.${what}` as 'errand.cancel', {
+            orderId: o,
+            ...(what === 'dispute' ? { reason: 'damaged' } : {}),
+          }),
         )(t, k),
       ),
   ),
   fc.record({ p: publisher, k }).map(
     ({ p, k }) =>
       new RemoteStep(`chat(${p} #${k})`, (t) =>
-        t.command(p, 'chat.send', { toMasked: `+377-900-${String(2 * (k + 1) + 1).padStart(7, '0')}`, text: 'hello?' }),
+        t.command(p, 'chat.send', {
+          toMasked: `+377-900-${String(2 * (k + 1) + 1).padStart(7, '0')}`,
+          text: 'hello?',
+        }),
       ),
   ),
-  fc.record({ k: fc.nat(), same: fc.boolean() }).map(
-    ({ k, same }) => new RemoteStep(`${same ? 'retry' : 'repeat'}(#${k})`, (t) => t.resend(k, same)),
-  ),
+  fc
+    .record({ k: fc.nat(), same: fc.boolean() })
+    .map(({ k, same }) => new RemoteStep(`${same ? 'retry' : 'repeat'}(#${k})`, (t) => t.resend(k, same))),
 ];
 
 /** Runs the errand properties against a dispatch server and reports like the local check. */
@@ -119,7 +144,9 @@ export async function checkRemote(options: RemoteCheckOptions): Promise<CheckRep
     const health = await fetch(`${url}/health`);
     if (health.status !== 200) throw new Error(`health answered ${health.status}`);
   } catch (err) {
-    throw new UserError(`--target: expected a running dispatch server at ${url}, got ${(err as Error).message}`);
+    throw new UserError(
+      `--target: expected a running dispatch server at ${url}, got ${(err as Error).message}`,
+    );
   }
   const at = options.path?.indexOf('@') ?? -1;
   const fcPath = at < 0 ? options.path : options.path?.slice(0, at);
@@ -129,7 +156,10 @@ export async function checkRemote(options: RemoteCheckOptions): Promise<CheckRep
   const logPath = join(dir, `citytwin-check-remote-${options.seed}.jsonl`);
   let run = 0;
   /** One run on fresh principals; the log is written to a file only for the final replay. */
-  const play = async (commands: Iterable<Step>, path?: string): Promise<{ violations: string[]; log: EventLog }> => {
+  const play = async (
+    commands: Iterable<Step>,
+    path?: string,
+  ): Promise<{ violations: string[]; log: EventLog }> => {
     run++;
     const log = new EventLog(path);
     const town = new RemoteTown(url, secret, `chk${options.seed.toString(36)}r${run}`, log);

@@ -7,7 +7,13 @@
  */
 import { DispatchClient } from '../../adapters/socketio/dispatch-client.ts';
 import { mintToken } from '../../adapters/socketio/principal-token.ts';
-import type { Ack, CommandType, InboundBody, OrderStatus, Role } from '../../adapters/socketio/wire-protocol.ts';
+import type {
+  Ack,
+  CommandType,
+  InboundBody,
+  OrderStatus,
+  Role,
+} from '../../adapters/socketio/wire-protocol.ts';
 import { PROTOCOL_ERRORS } from '../../adapters/socketio/wire-protocol.ts';
 import type { EventLog } from '../kernel/event-log.ts';
 
@@ -90,7 +96,12 @@ export class RemoteTown {
   }
 
   /** Sends a command (a fresh cid unless `cid` repeats an earlier one) and records the ack. */
-  async command(party: string, type: CommandType, body: Record<string, unknown>, cid?: string): Promise<Ack | null> {
+  async command(
+    party: string,
+    type: CommandType,
+    body: Record<string, unknown>,
+    cid?: string,
+  ): Promise<Ack | null> {
     const client = this.clients.get(party);
     if (!client) return null;
     const id = cid ?? `${this.id(party)}-${++this.cidSeq}`;
@@ -104,7 +115,9 @@ export class RemoteTown {
     const ack = outcome.ack;
     this.note('dispatch', this.id(party), ack);
     if (!ack.ok && PROTOCOL_ERRORS.includes(ack.error))
-      this.violations.push(`protocol: ${type} from ${this.id(party)} refused as ${ack.error}: ${ack.message}`);
+      this.violations.push(
+        `protocol: ${type} from ${this.id(party)} refused as ${ack.error}: ${ack.message}`,
+      );
     if (ack.ok && 'replies' in ack) for (const reply of ack.replies) this.heard(party, reply);
     // a disputed order settles on the server's customer-service timer, not within the run
     if (ack.ok && type === 'errand.dispute') this.disputed.add(String(body.orderId));
@@ -112,7 +125,11 @@ export class RemoteTown {
   }
 
   private heard(party: string, reply: { type: string; [k: string]: unknown }): void {
-    if (reply.type === 'errand.published' && typeof reply.orderId === 'string' && !this.orders.includes(reply.orderId)) {
+    if (
+      reply.type === 'errand.published' &&
+      typeof reply.orderId === 'string' &&
+      !this.orders.includes(reply.orderId)
+    ) {
       this.orders.push(reply.orderId);
       this.publisherOf.set(reply.orderId, party);
     }
@@ -121,7 +138,9 @@ export class RemoteTown {
       const first = this.winners.get(orderId);
       if (first === undefined) this.winners.set(orderId, party);
       else if (first !== party)
-        this.violations.push(`single assignment: ${orderId} was won by ${this.id(first)} and ${this.id(party)}`);
+        this.violations.push(
+          `single assignment: ${orderId} was won by ${this.id(first)} and ${this.id(party)}`,
+        );
     }
   }
 
@@ -155,14 +174,20 @@ export class RemoteTown {
 
   private async status(orderId: string, party: string): Promise<OrderStatus | null> {
     const outcome = await this.clients.get(party)?.query('order.status', { orderId });
-    if (!outcome || outcome.kind !== 'ack' || !outcome.ack.ok || !('result' in outcome.ack)) return null;
+    if (outcome?.kind !== 'ack' || !outcome.ack.ok || !('result' in outcome.ack)) return null;
     return outcome.ack.result as OrderStatus;
   }
 
   /** The server's books: escrow must balance and dispatch must report no violation. */
   async checkBooks(): Promise<void> {
-    const token = mintToken(this.secret, { sub: 'citytwin-check', role: 'admin', ttlSeconds: 600 }, Date.now());
-    const res = await fetch(`${this.url.replace(/\/+$/, '')}/state`, { headers: { authorization: `Bearer ${token}` } });
+    const token = mintToken(
+      this.secret,
+      { sub: 'citytwin-check', role: 'admin', ttlSeconds: 600 },
+      Date.now(),
+    );
+    const res = await fetch(`${this.url.replace(/\/+$/, '')}/state`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (res.status !== 200) {
       this.violations.push(`books: GET /state answered ${res.status}`);
       return;
@@ -188,7 +213,8 @@ export class RemoteTown {
       if (!s || ENDED.has(s.step) || (this.disputed.has(orderId) && s.step === 'delivered')) continue;
       const courier = REMOTE_COURIERS.find((c) => this.id(c) === s.courierId);
       if (s.step === 'pickedUp' && courier) await this.command(courier, 'errand.delivered', { orderId });
-      if (s.step === 'pickedUp' || s.step === 'delivered') await this.command(publisher, 'errand.confirm', { orderId });
+      if (s.step === 'pickedUp' || s.step === 'delivered')
+        await this.command(publisher, 'errand.confirm', { orderId });
       else await this.command(publisher, 'errand.cancel', { orderId });
     }
     for (const orderId of this.orders) {

@@ -4,7 +4,7 @@
  * phone key for their car) and the robot (on shift, restocking first).
  */
 import type { AnyStateMachine } from 'xstate';
-import { type CryptoPort, type KeyHandle } from '../../machines/crypto-port.ts';
+import type { CryptoPort, KeyHandle } from '../../machines/crypto-port.ts';
 import { type DigitalKey, ENTITLEMENTS, issueKey } from '../../machines/digital-key.ts';
 import type { FlowsInput } from '../../machines/dispatch-flows.ts';
 import {
@@ -46,7 +46,8 @@ function durable(bench: ProtocolBench, id: string, logic: AnyStateMachine, input
 
 export function flowsInput(crypto: CryptoPort, privateKey: KeyHandle): FlowsInput {
   const stores: Record<string, FlowsInput['trunk']['stores'][string]> = {};
-  for (const s of STORES.filter((s) => s.trunk)) stores[s.id] = { id: s.id, position: s.position, areaId: AREA_ID };
+  for (const s of STORES.filter((s) => s.trunk))
+    stores[s.id] = { id: s.id, position: s.position, areaId: AREA_ID };
   const beacons = CARS.filter((c) => c.beaconId !== null);
   return {
     keys: { crypto, privateKey },
@@ -56,7 +57,10 @@ export function flowsInput(crypto: CryptoPort, privateKey: KeyHandle): FlowsInpu
       pickupWindowMs: TIMING.preorder.pickupWindowMs,
       handoverTimeoutMs: TIMING.preorder.handoverTimeoutMs,
       beacons: {
-        registry: beacons.map((c) => ({ deviceId: c.beaconId as string, secret: beaconSecret(c.beaconId as string) })),
+        registry: beacons.map((c) => ({
+          deviceId: c.beaconId as string,
+          secret: beaconSecret(c.beaconId as string),
+        })),
         slotSeconds: TIMING.preorder.slotSeconds,
         driftSlots: TIMING.preorder.driftSlots,
       },
@@ -90,7 +94,8 @@ export function createTownActors(bench: ProtocolBench): void {
     pullLimit: 5,
     flows: flowsInput(bench.crypto, bench.issuer.privateKey),
   });
-  for (const s of STORES) durable(bench, s.id, m.store, { id: s.id, position: s.position, openAtStart: true });
+  for (const s of STORES)
+    durable(bench, s.id, m.store, { id: s.id, position: s.position, openAtStart: true });
   for (const car of CARS) {
     const space = SPACES.find((s) => s.id === car.spaceId)!;
     bench.movement.place(car.id, space.position);

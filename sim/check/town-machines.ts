@@ -41,7 +41,8 @@ function benchOf(system: AnyActorSystem): ProtocolBench {
 type Args = { self: AnyActorRef; system: AnyActorSystem };
 
 /** The common `send` effect: from the acting actor over the net. */
-const send = ({ self, system }: Args, params: SendParams) => benchOf(system).send(self.id, params.to, params.message);
+const send = ({ self, system }: Args, params: SendParams) =>
+  benchOf(system).send(self.id, params.to, params.message);
 const fromDispatch = ({ system }: Args, params: SendParams) =>
   benchOf(system).send('dispatch', params.to, params.message);
 const broadcast = ({ system }: Args, params: { to: readonly string[]; message: SendParams['message'] }) => {
@@ -151,7 +152,10 @@ function build(mutant: Mutant | undefined): TownMachines {
       }),
     ),
     preorder: patched('preorder', preorderMachine.provide({ actions: { send: fromDispatch, ...quiet } })),
-    cartDesk: patched('cartDesk', cartDeskMachine.provide({ actions: { send: fromDispatch, payments, ...quiet } })),
+    cartDesk: patched(
+      'cartDesk',
+      cartDeskMachine.provide({ actions: { send: fromDispatch, payments, ...quiet } }),
+    ),
     beaconDesk: patched(
       'beaconDesk',
       beaconDeskMachine.provide({
@@ -161,7 +165,10 @@ function build(mutant: Mutant | undefined): TownMachines {
             if (params.counter !== 'resolvedAdvertisements' || event.type !== 'scanner.report') return;
             const bench = benchOf(system);
             const beacon = bench.radio.beaconOf(event.eid) ?? '';
-            bench.invariants.advertResolved(event.eid, mapGet(context.bound, beacon)?.orderId ?? `(unbound ${beacon})`);
+            bench.invariants.advertResolved(
+              event.eid,
+              mapGet(context.bound, beacon)?.orderId ?? `(unbound ${beacon})`,
+            );
           },
         },
       }),
@@ -178,7 +185,10 @@ function build(mutant: Mutant | undefined): TownMachines {
           payments,
           // the ledger refused a money movement (a second release, one beyond what is held)
           violation: ({ system }, p) =>
-            benchOf(system).invariants.reported(p.rule === 'escrow' ? 'money' : p.rule, `${p.rule}: ${p.detail}`),
+            benchOf(system).invariants.reported(
+              p.rule === 'escrow' ? 'money' : p.rule,
+              `${p.rule}: ${p.detail}`,
+            ),
         },
       }),
     ),
@@ -211,7 +221,10 @@ function build(mutant: Mutant | undefined): TownMachines {
         },
       }),
     ),
-    customer: patched('customer', customerMachine.provide({ actions: { send, walk: travelAt(() => SPEED.foot) } })),
+    customer: patched(
+      'customer',
+      customerMachine.provide({ actions: { send, walk: travelAt(() => SPEED.foot) } }),
+    ),
     vehicle: patched(
       'vehicle',
       vehicleMachine.provide({
@@ -233,7 +246,8 @@ function build(mutant: Mutant | undefined): TownMachines {
           travel: ({ self, system, context }, p) => {
             const bench = benchOf(system);
             bench.radio.carLeft(self.id);
-            if (garageAt((context as { position: Point }).position)) bench.inject(self.id, { type: 'link.restored' });
+            if (garageAt((context as { position: Point }).position))
+              bench.inject(self.id, { type: 'link.restored' });
             bench.movement.travel(self.id, p.to, SPEED.car, (at) => {
               bench.inject(self.id, { type: 'travel.arrived', position: at });
               if (garageAt(at)) bench.inject(self.id, { type: 'link.lost' });

@@ -69,7 +69,8 @@ export class Telemetry {
     let reason: PlacementReason = 'ok';
     if (!t) reason = 'unknown_vehicle';
     else if (!t.parked) reason = 'not_parked';
-    else if (t.parkingSpaceId === null || !SPACES.some((s) => s.id === t.parkingSpaceId)) reason = 'not_in_space';
+    else if (t.parkingSpaceId === null || !SPACES.some((s) => s.id === t.parkingSpaceId))
+      reason = 'not_in_space';
     else if (areaId !== '*' && !inArea(t.position)) reason = 'outside_area';
     return {
       vehicleId,

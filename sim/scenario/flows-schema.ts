@@ -37,7 +37,9 @@ export const vehiclesSchema = z
   })
   .strict();
 
-const product = z.object({ id: z.string().min(1), priceCents: cents, load: z.number().int().min(0) }).strict();
+const product = z
+  .object({ id: z.string().min(1), priceCents: cents, load: z.number().int().min(0) })
+  .strict();
 
 export const robotsSchema = z
   .object({

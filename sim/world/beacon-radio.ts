@@ -26,7 +26,11 @@ export interface ProvisionedBeacons {
 }
 
 /** Gives every beacon of the fleet a secret and a clock drift, from their own stream. */
-export function provisionBeacons(fleet: Fleet, random: RandomStreams, maxDriftMs: number): ProvisionedBeacons {
+export function provisionBeacons(
+  fleet: Fleet,
+  random: RandomStreams,
+  maxDriftMs: number,
+): ProvisionedBeacons {
   const stream = random.stream('beacons:secrets');
   const registry: RegisteredDevice[] = [];
   const owners: Record<string, string> = {};
@@ -108,7 +112,10 @@ export class BeaconRadio {
     const near = this.storeIndex.within(at.x, at.y, range);
     if (near.length === 0) return;
     const store = this.stores[near[0]!]!;
-    this.atCurb.set(vehicleId, { storeId: store.id, distance: Math.hypot(store.position.x - at.x, store.position.y - at.y) });
+    this.atCurb.set(vehicleId, {
+      storeId: store.id,
+      distance: Math.hypot(store.position.x - at.x, store.position.y - at.y),
+    });
     this.listen(vehicleId, 0);
   }
 
@@ -127,9 +134,12 @@ export class BeaconRadio {
     if (!curb || eid === undefined) return;
     const p = this.scenario.dispatch.preorder;
     const rssi =
-      TX_POWER_DBM - 10 * PATH_LOSS_EXPONENT * Math.log10(Math.max(1, curb.distance)) + this.noise.normal(0, p.rssiNoiseSd);
+      TX_POWER_DBM -
+      10 * PATH_LOSS_EXPONENT * Math.log10(Math.max(1, curb.distance)) +
+      this.noise.normal(0, p.rssiNoiseSd);
     if (rssi < p.rssiThreshold) {
-      if (attempt < 10) this.world.kernel.after(p.scanIntervalSeconds * 1000, () => this.listen(vehicleId, attempt + 1));
+      if (attempt < 10)
+        this.world.kernel.after(p.scanIntervalSeconds * 1000, () => this.listen(vehicleId, attempt + 1));
       return;
     }
     this.hear(curb.storeId, eid, Math.round(rssi));

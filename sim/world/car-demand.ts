@@ -6,8 +6,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { PlacedVehicle } from './fleet.ts';
 import type { FlowMetrics } from './flow-metrics.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
-import { clockToMs } from './time-of-day.ts';
 import { areaWeights, type PlacedArea, type PlacedStore } from './population.ts';
+import { clockToMs } from './time-of-day.ts';
 import type { VehiclePort } from './vehicle-port.ts';
 
 const MINUTE = 60_000;
@@ -158,7 +158,9 @@ export class CarDemand {
       }
       const minutes = Math.round(d.minutes[0] + stream.float() * (d.minutes[1] - d.minutes[0]));
       const overstay = stream.bernoulli(d.overstayShare);
-      const useMs = overstay ? (minutes + 5) * MINUTE : stream.int(3, Math.max(3, Math.floor(minutes / 2))) * MINUTE;
+      const useMs = overstay
+        ? (minutes + 5) * MINUTE
+        : stream.int(3, Math.max(3, Math.floor(minutes / 2))) * MINUTE;
       const upgrade = stream.bernoulli(d.upgradeShare);
       const angle = stream.float() * 2 * Math.PI;
       const far = 500 + stream.float() * 1500;
@@ -175,7 +177,11 @@ export class CarDemand {
         minutes,
         useMs,
         tryEngine: stream.bernoulli(d.engineAttemptShare),
-        upgradeLicence: upgrade ? (stream.bernoulli(d.unverifiedShare) ? 'none' : `MC${stream.int(100_000, 999_999)}`) : null,
+        upgradeLicence: upgrade
+          ? stream.bernoulli(d.unverifiedShare)
+            ? 'none'
+            : `MC${stream.int(100_000, 999_999)}`
+          : null,
         driveTo: space?.position ?? carAt,
         driveToSpaceId: space?.id ?? null,
         misuseAfterMs: stream.bernoulli(d.misuseShare) ? stream.int(5, 40) * MINUTE : null,

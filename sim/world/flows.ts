@@ -1,30 +1,30 @@
 import { createNodeCrypto } from '../../adapters/sim/node-crypto.ts';
 import { withVerifyCache } from '../../adapters/sim/verify-cache.ts';
+import { beaconDeskMachine } from '../../machines/beacon-desk.ts';
+import { type CartDeskContext, cartDeskMachine } from '../../machines/cart-desk.ts';
 import type { KeyPair } from '../../machines/crypto-port.ts';
 import { type DigitalKey, ENTITLEMENTS, issueKey } from '../../machines/digital-key.ts';
 import type { FlowsInput } from '../../machines/dispatch-flows.ts';
 import type { BroadcastParams, LifecycleParams, SendParams } from '../../machines/errand-order.ts';
 import type { PaymentInstruction } from '../../machines/payments-port.ts';
-import type { Point } from '../../machines/protocol.ts';
-import { beaconDeskMachine } from '../../machines/beacon-desk.ts';
-import { type CartDeskContext, cartDeskMachine } from '../../machines/cart-desk.ts';
 import { preorderMachine } from '../../machines/preorder.ts';
+import type { Point } from '../../machines/protocol.ts';
 import { rentalMachine } from '../../machines/rental.ts';
 import { trunkOrderMachine } from '../../machines/trunk-order.ts';
-import { StaticPointIndex } from '../city/spatial-index.ts';
-import { BeaconRadio, type ProvisionedBeacons, provisionBeacons } from './beacon-radio.ts';
-import { RobotFleet } from './robot-fleet.ts';
 import type { City } from '../city/city.ts';
+import { StaticPointIndex } from '../city/spatial-index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { NetMessage, SimNet } from '../kernel/net.ts';
 import type { RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { BeaconRadio, type ProvisionedBeacons, provisionBeacons } from './beacon-radio.ts';
 import { CarDemand } from './car-demand.ts';
 import { type Fleet, ParkingOccupancy, placeFleet } from './fleet.ts';
 import { type FlowCounters, FlowMetrics } from './flow-metrics.ts';
 import type { Metrics } from './metrics.ts';
 import type { Mobility } from './mobility.ts';
 import type { PlacedArea, PlacedStore, Population } from './population.ts';
+import { RobotFleet } from './robot-fleet.ts';
 import { VehiclePort, type WorldPorts } from './vehicle-port.ts';
 
 const MINUTE = 60_000;
@@ -89,7 +89,11 @@ export class Flows {
     for (const c of w.population.customers) this.customerArea.set(c.id, c.area);
     this.homes = StaticPointIndex.fromPoints(w.population.customers.map((c) => c.home));
     w.mobility.markHubs(w.population.stores.map((st) => st.position));
-    this.beacons = provisionBeacons(this.fleet, w.random, w.scenario.fleet.vehicles.beaconMaxDriftSeconds * 1000);
+    this.beacons = provisionBeacons(
+      this.fleet,
+      w.random,
+      w.scenario.fleet.vehicles.beaconMaxDriftSeconds * 1000,
+    );
     for (const v of this.fleet.vehicles) {
       if (!v.ownerId) continue;
       this.ownerKeys.set(
@@ -144,7 +148,11 @@ export class Flows {
       preorder: {
         pickupWindowMs: d.preorder.pickupWindowMinutes * MINUTE,
         handoverTimeoutMs: 2 * MINUTE,
-        beacons: { registry: this.beacons.registry, slotSeconds: d.preorder.slotSeconds, driftSlots: d.preorder.driftSlots },
+        beacons: {
+          registry: this.beacons.registry,
+          slotSeconds: d.preorder.slotSeconds,
+          driftSlots: d.preorder.driftSlots,
+        },
         owners: this.beacons.owners,
       },
       robot: {

@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
-import type { CartDeskContext } from '../../machines/cart-desk.ts';
 import { type CartBook, checkStockConservation } from '../../machines/cart.ts';
+import type { CartDeskContext } from '../../machines/cart-desk.ts';
 import type { RobotPick } from '../../machines/customer.ts';
 import type { Point } from '../../machines/protocol.ts';
 import { robotMachine } from '../../machines/robot.ts';
@@ -9,7 +9,6 @@ import type { StaticPointIndex } from '../city/spatial-index.ts';
 import type { RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { scheduleArrivals } from './car-demand.ts';
-import type { FlowMetrics } from './flow-metrics.ts';
 import { type PlacedArea, type PlacedCustomer, pointInArea } from './population.ts';
 import { clockToMs } from './time-of-day.ts';
 import type { WorldPorts } from './vehicle-port.ts';
@@ -61,7 +60,9 @@ export class RobotFleet {
       actions: {
         send: ({ self }, params) => w.net.send(self.id, params.to, params.message),
         travel: ({ self }, params) =>
-          w.mobility.travel(self.id, params.to, (at) => w.inject(self.id, { type: 'travel.arrived', position: at })),
+          w.mobility.travel(self.id, params.to, (at) =>
+            w.inject(self.id, { type: 'travel.arrived', position: at }),
+          ),
         restock: (_, params) => {
           for (const [p, n] of Object.entries(params.added)) this.loaded[p] = (this.loaded[p] ?? 0) + n;
           w.flowMetrics.count('robot', 'restocks');
@@ -162,8 +163,16 @@ export class RobotFleet {
     const violations = checkStockConservation({
       loaded: this.loaded,
       robotStock,
-      book: { carts: book.carts, paid: { sold: { userId: '', lines: Object.entries(sold).map(([productId, qty]) => ({ productId, qty })) } } },
-    }).map((v) => `stock: ${v.productId} ${v.kind} (loaded ${v.loaded}, robots ${v.robotStock}, carts ${v.inCarts}, sold ${v.sold})`);
+      book: {
+        carts: book.carts,
+        paid: {
+          sold: { userId: '', lines: Object.entries(sold).map(([productId, qty]) => ({ productId, qty })) },
+        },
+      },
+    }).map(
+      (v) =>
+        `stock: ${v.productId} ${v.kind} (loaded ${v.loaded}, robots ${v.robotStock}, carts ${v.inCarts}, sold ${v.sold})`,
+    );
     const sum = (r: Record<string, number>) => Object.values(r).reduce((s, n) => s + n, 0);
     const inCarts = Object.values(book.carts).reduce((s, cart) => s + sum(cart as Record<string, number>), 0);
     return {

@@ -63,7 +63,7 @@ export class VehiclePort {
     private readonly world: WorldPorts,
     private readonly scenario: Scenario,
     readonly fleet: Fleet,
-    private readonly areas: readonly PlacedArea[],
+    readonly areas: readonly PlacedArea[],
     private readonly occupancy: ParkingOccupancy,
     crypto: CryptoPort,
     issuerPublicKey: KeyHandle,
@@ -98,7 +98,8 @@ export class VehiclePort {
         },
         ignition: ({ self }, params) => {
           const beacon = this.beaconOf.get(self.id);
-          if (beacon) world.inject(beacon, { type: params.on ? 'power.on' : 'power.off', at: world.kernel.now });
+          if (beacon)
+            world.inject(beacon, { type: params.on ? 'power.on' : 'power.off', at: world.kernel.now });
         },
       },
     });
@@ -163,8 +164,14 @@ export class VehiclePort {
       // opened again since (another delivery, the owner): that is someone else's trunk visit
       if (!snap || snap.context.audit.granted > grantsThen) return;
       // open by this courier's key still (another delivery may have opened it since: not this one)
-      if (snap.value.trunk !== 'closed' && snap.value.trunk !== 'alarm' && snap.context.trunkOpenedBy === courierId)
-        this.world.flowMetrics.violation(`trunk: ${vehicleId} left ${snap.value.trunk} after ${courierId} left`);
+      if (
+        snap.value.trunk !== 'closed' &&
+        snap.value.trunk !== 'alarm' &&
+        snap.context.trunkOpenedBy === courierId
+      )
+        this.world.flowMetrics.violation(
+          `trunk: ${vehicleId} left ${snap.value.trunk} after ${courierId} left`,
+        );
     });
   }
 

@@ -12,7 +12,6 @@ import {
   type CoverageReport,
   coverTransitions,
   printCoverage,
-  type ScenarioOf,
   startRecorded,
 } from './transition-coverage.ts';
 

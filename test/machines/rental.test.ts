@@ -72,8 +72,10 @@ describe('rentalMachine transition coverage', () => {
 
   it('on every path: the money held is settled once, never beyond it; every issued key is revoked', () => {
     for (const run of coverage().runs) {
-      const holds = run.recorded.toParent.filter((e) => e.type === 'ledger.hold') as { amount: number }[];
-      const settles = run.recorded.toParent.filter((e) => e.type === 'ledger.settle') as {
+      const holds = run.recorded.toParent.filter((e) => e.type === 'ledger.hold') as unknown as {
+        amount: number;
+      }[];
+      const settles = run.recorded.toParent.filter((e) => e.type === 'ledger.settle') as unknown as {
         payout: number;
         refund: number;
       }[];

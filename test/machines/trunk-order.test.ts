@@ -156,7 +156,7 @@ describe('trunkOrderMachine behaviour', () => {
     const run = accepted();
     const result = sent(run).find((s) => s.message.type === 'errand.acceptResult');
     const trunk = (
-      result?.message as unknown as { trunk: { key: Parameters<typeof verifyKeyUse>[3]['key'] } }
+      result!.message as unknown as { trunk: { key: Parameters<typeof verifyKeyUse>[3]['key'] } }
     ).trunk;
     expect(trunk.key).toMatchObject({
       holderId: C1,

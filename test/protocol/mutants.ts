@@ -61,12 +61,16 @@ export const MUTANTS: readonly MutantCase[] = [
           rebuilt(m, (states) => {
             const delivered = states.delivered as { on: Record<string, Record<string, unknown>> };
             const settle = (states.completed!.entry as unknown[])[0];
-            delivered.on = { ...delivered.on, 'errand.confirm': { ...delivered.on['errand.confirm'], actions: [settle] } };
+            delivered.on = {
+              ...delivered.on,
+              'errand.confirm': { ...delivered.on['errand.confirm'], actions: [settle] },
+            };
           }),
       },
     },
     rule: 'money',
     flows: ['errand'],
+    faults: ['network', 'crash', 'devices', 'attacks'],
   },
   {
     mutant: {
@@ -76,12 +80,16 @@ export const MUTANTS: readonly MutantCase[] = [
         errandOrder: (m) =>
           rebuilt(m, (states) => {
             const win = (states.open!.on as Record<string, unknown>)['errand.accept'];
-            states.assigned = { ...states.assigned, on: { ...(states.assigned!.on as object), 'errand.accept': win } };
+            states.assigned = {
+              ...states.assigned,
+              on: { ...(states.assigned!.on as object), 'errand.accept': win },
+            };
           }),
       },
     },
     rule: 'single assignment',
     flows: ['errand'],
+    faults: ['network', 'crash', 'devices', 'attacks'],
   },
   {
     mutant: {
@@ -105,8 +113,16 @@ export const MUTANTS: readonly MutantCase[] = [
             const s = resolveSighting({ ...ctx, seen: emptyReplayCache() }, e);
             if (!s.ok) return;
             const order = system.get(s.orderId);
-            if (order) enqueue.sendTo(order, { type: 'preorder.arrived', orderId: s.orderId, storeId: e.storeId } as never);
-            enqueue({ type: 'count', params: { flow: 'preorder', counter: 'resolvedAdvertisements' } } as never);
+            if (order)
+              enqueue.sendTo(order, {
+                type: 'preorder.arrived',
+                orderId: s.orderId,
+                storeId: e.storeId,
+              } as never);
+            enqueue({
+              type: 'count',
+              params: { flow: 'preorder', counter: 'resolvedAdvertisements' },
+            } as never);
           });
           const on = { ...config.on, 'scanner.report': { actions: forgetful } };
           return createMachine({ ...(m.config as object), on } as never, m.implementations as never);
@@ -124,14 +140,15 @@ export const MUTANTS: readonly MutantCase[] = [
     },
     rule: 'stock',
     flows: ['robot'],
-    faults: ['crash', 'silence', 'devices', 'attacks'],
+    faults: ['crash', 'silence', 'devices'],
   },
   {
     mutant: {
       name: 'preorder-handed-twice',
       description: 'the store hands a preorder to the car on every request, not once',
       patch: {
-        store: (m) => m.provide({ guards: { alreadyHandedOver: () => false, preorderHere: () => true } } as never),
+        store: (m) =>
+          m.provide({ guards: { alreadyHandedOver: () => false, preorderHere: () => true } } as never),
       },
     },
     rule: 'preorder handed over once',

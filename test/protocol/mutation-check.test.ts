@@ -53,7 +53,11 @@ describe('mutation check: the harness finds each broken machine', () => {
     // the log is JSONL of the event-log schema, with the broken assignment in it
     const lines = readFileSync(r.logPath, 'utf8').trim().split('\n');
     expect(readFileSync(r.logPath, 'utf8')).toBe(firstLog);
-    const entries = lines.map((l) => JSON.parse(l) as { kind: string; msg?: { type?: string; ok?: boolean } });
-    expect(entries.filter((e) => e.msg?.type === 'errand.acceptResult' && e.msg.ok).length).toBeGreaterThan(1);
+    const entries = lines.map(
+      (l) => JSON.parse(l) as { kind: string; msg?: { type?: string; ok?: boolean } },
+    );
+    expect(entries.filter((e) => e.msg?.type === 'errand.acceptResult' && e.msg.ok).length).toBeGreaterThan(
+      1,
+    );
   });
 });

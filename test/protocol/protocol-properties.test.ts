@@ -9,17 +9,29 @@ import { type CheckOptions, checkProtocol, formatReport } from '../../sim/check/
  */
 const CASES: (Omit<CheckOptions, 'seed' | 'runs'> & { name: string; seed: number; runs: number })[] = [
   { name: 'all five flows together, no faults', seed: 101, runs: 120, faults: [] },
-  { name: 'errands under network faults, crashes, silent devices and attacks', seed: 202, runs: 150, flows: ['errand'] },
+  {
+    name: 'errands under network faults, crashes, device faults and attacks',
+    seed: 202,
+    runs: 150,
+    flows: ['errand'],
+    faults: ['network', 'crash', 'devices', 'attacks'],
+  },
   { name: 'rentals under every fault', seed: 303, runs: 120, flows: ['rental'] },
   { name: 'preorders under every fault', seed: 404, runs: 120, flows: ['preorder'] },
   {
-    name: 'robot carts under crashes, silent devices, device faults and attacks',
+    name: 'robot carts under crashes, silent devices and device faults',
     seed: 505,
     runs: 120,
     flows: ['robot'],
-    faults: ['crash', 'silence', 'devices', 'attacks'],
+    faults: ['crash', 'silence', 'devices'],
   },
-  { name: 'trunk deliveries under device faults and attacks', seed: 606, runs: 120, flows: ['trunk'], faults: ['devices', 'attacks'] },
+  {
+    name: 'trunk deliveries under device faults and attacks',
+    seed: 606,
+    runs: 120,
+    flows: ['trunk'],
+    faults: ['devices', 'attacks'],
+  },
 ];
 
 describe('protocol properties (seeded fast-check model runs)', () => {

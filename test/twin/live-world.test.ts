@@ -95,8 +95,9 @@ describe('the live world (paced, with pause, speed, seek and reload)', () => {
   });
 
   it('stays responsive when compute-bound: at 10 000× it slices on and reports the speed it reaches', async () => {
-    // Every clock read costs 2 ms, so a slice's budget runs out after a few hundred kernel tasks.
-    const wall = new FakeWall(2);
+    // Every clock read costs 20 ms: the small scenario has about 2 kernel tasks per sim second, so a
+    // 100 ms slice at 10 000× (≈2 000 tasks, a clock check every 256) overruns its 60 ms budget.
+    const wall = new FakeWall(20);
     const { live, counts } = await liveWorld(wall, 10_000);
     await live.seek(4 * HOUR);
     const slicesBefore = counts.slices;

@@ -81,7 +81,13 @@ describe('determinism (all five flows)', () => {
       'escrow',
     ])
       expect(result.kpis).toHaveProperty(key);
-    expect(Object.keys(result.kpis.byFlow).sort()).toEqual(['errand', 'preorder', 'rental', 'robot', 'trunk']);
+    expect(Object.keys(result.kpis.byFlow).sort()).toEqual([
+      'errand',
+      'preorder',
+      'rental',
+      'robot',
+      'trunk',
+    ]);
     expect(result.kpis.invariantViolations).toBe(0);
   });
 });

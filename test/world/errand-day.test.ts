@@ -6,7 +6,8 @@ import { monacoCity, scaledMonacoScenario } from './shared-city.ts';
 /** The Monaco day with errands only (the other flows' demand off), errands and couriers × 0.25. */
 function errandDay() {
   const s = scaledMonacoScenario(0.25);
-  for (const d of [s.demand.trunk, s.demand.trips, s.demand.rental, s.demand.preorder, s.demand.robot]) d.perDay = 0;
+  for (const d of [s.demand.trunk, s.demand.trips, s.demand.rental, s.demand.preorder, s.demand.robot])
+    d.perDay = 0;
   return s;
 }
 

@@ -43,7 +43,8 @@ describe('a full simulated Monaco day, all five flows (seed 7, demand and courie
     // money: holds = payouts + refunds + commission + still held, in the books and at the processor
     const e = k.escrow;
     expect(e.held).toBe(e.released + e.refunded + e.commission + e.stillHeld);
-    const ctx = (world.snapshotOf('dispatch') as { context: { ledger: Parameters<typeof stillHeld>[0] } }).context;
+    const ctx = (world.snapshotOf('dispatch') as { context: { ledger: Parameters<typeof stillHeld>[0] } })
+      .context;
     expect(stillHeld(ctx.ledger)).toBe(e.stillHeld);
     const paid = world.payments.totals();
     expect(paid.holdsPlaced).toBe(e.held);

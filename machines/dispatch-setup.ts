@@ -1,0 +1,283 @@
+/**
+ * The dispatch server's types, tables and named effects (its `setup`), shared by dispatch.ts (the
+ * machine and the errand routes) and dispatch-flow-routes.ts (the routes of the other four flows).
+ */
+import { type ActorRefFrom, type AnyActorRef, sendTo, setup } from 'xstate';
+import { beaconDeskMachine } from './beacon-desk.ts';
+import { cartDeskMachine } from './cart-desk.ts';
+import type { ChatRelay } from './chat-relay.ts';
+import { type FlowsInput, preorderRefusal, repeatedFlowOrderId } from './dispatch-flows.ts';
+import type { DispatchPolicy } from './dispatch-policy.ts';
+import { checkErrandRequest, type ErrandFeePolicy } from './errand-fees.ts';
+import {
+  type BroadcastParams,
+  type ErrandOrderEvent,
+  type ErrandTiming,
+  errandOrderMachine,
+  type OrderToDispatch,
+  type SendParams,
+} from './errand-order.ts';
+import type { EscrowLedger } from './escrow-ledger.ts';
+import type { PaymentInstruction } from './payments-port.ts';
+import { mapEntries, mapGet, mapHas, type PersistentMap } from './persistent-map.ts';
+import { preorderMachine } from './preorder.ts';
+import type {
+  ChatSend,
+  CourierToDispatch,
+  CustomerToDispatch,
+  DeviceToDispatch,
+  ErrandListing,
+  PortAnswer,
+} from './protocol.ts';
+import { rentalMachine } from './rental.ts';
+import { trunkOrderMachine } from './trunk-order.ts';
+
+export interface DispatchInput {
+  readonly fees: ErrandFeePolicy;
+  readonly timing: ErrandTiming;
+  /** Longest list an ordinary courier's pull returns. */
+  readonly pullLimit: number;
+  /** How couriers are chosen (default push-pull); only push-pull answers ordinary couriers' pulls. */
+  readonly policy?: DispatchPolicy;
+  /** The other four flows; absent, dispatch serves errands only. */
+  readonly flows?: FlowsInput;
+}
+
+export interface CourierRecord {
+  readonly courierType: 'ordinary' | 'professional';
+  readonly online: boolean;
+  readonly activeOrder: string | null;
+  readonly publisher: string | null;
+}
+
+export interface DispatchContext extends DispatchInput {
+  orderSeq: number;
+  orders: Record<string, ActorRefFrom<typeof errandOrderMachine>>;
+  /** Open orders ordinary couriers can pull (errands, trunk deliveries). */
+  listings: PersistentMap<ErrandListing>;
+  ledger: EscrowLedger;
+  relay: ChatRelay;
+  couriers: Record<string, CourierRecord>;
+  /** `publisher|requestId` → order id: a repeated publish is answered again, never opened twice. */
+  requests: PersistentMap<string>;
+  /** Orders of the other flows (trunk T…, rental R…, preorder P…): their child actors by id. */
+  flowOrders: PersistentMap<AnyActorRef>;
+  flowSeq: number;
+  /** Pool cars rented now → rental id (a car is rented to one renter at a time). */
+  rentedVehicles: PersistentMap<string>;
+  /** Beacons bound to an open preorder → its id (one preorder per beacon at a time). */
+  busyBeacons: PersistentMap<string>;
+  /** The long-lived desks of the robot carts and the beacon sightings (null: errands only). */
+  desks: { readonly carts: AnyActorRef; readonly beacons: AnyActorRef } | null;
+  /** Money and assignment rules the ledger refused: each one is a bug, counted as a violation. */
+  refusals: string[];
+}
+
+export type DispatchEvent =
+  | CustomerToDispatch
+  | CourierToDispatch
+  | ChatSend
+  | PortAnswer
+  | DeviceToDispatch
+  | OrderToDispatch
+  | { type: 'xstate.done.actor.*'; actorId?: string };
+
+export type OrderBound = Extract<DispatchEvent, { orderId: string }>;
+
+/** The child actor of an open order of any flow. */
+export function orderRef(context: DispatchContext, orderId: string): AnyActorRef | undefined {
+  return context.orders[orderId] ?? mapGet(context.flowOrders, orderId);
+}
+
+export function hasOrder(context: DispatchContext, event: DispatchEvent): boolean {
+  return (
+    'orderId' in event && typeof event.orderId === 'string' && orderRef(context, event.orderId) !== undefined
+  );
+}
+
+export function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+export function senderOf(event: DispatchEvent): string {
+  if ('courierId' in event && typeof event.courierId === 'string') return event.courierId;
+  if ('publisherId' in event && typeof event.publisherId === 'string') return event.publisherId;
+  return '';
+}
+
+/** Orders that the ordinary courier's pull sees: within radius, of its categories, nearest first. */
+export function pullListings(
+  listings: PersistentMap<ErrandListing>,
+  pull: { position: { x: number; y: number }; radius: number; categories: readonly string[] },
+  limit: number,
+): ErrandListing[] {
+  const hits: { d: number; listing: ErrandListing }[] = [];
+  for (const [, listing] of mapEntries(listings)) {
+    if (!pull.categories.includes(listing.category)) continue;
+    const d = distance(listing.pickup, pull.position);
+    if (d <= pull.radius) hits.push({ d, listing });
+  }
+  hits.sort((a, b) => a.d - b.d || (a.listing.orderId < b.listing.orderId ? -1 : 1));
+  return hits.slice(0, limit).map((h) => h.listing);
+}
+
+export function withCourier(
+  context: DispatchContext,
+  id: string,
+  patch: Partial<CourierRecord>,
+): DispatchContext['couriers'] {
+  const current = context.couriers[id] ?? {
+    courierType: 'ordinary',
+    online: false,
+    activeOrder: null,
+    publisher: null,
+  };
+  return { ...context.couriers, [id]: { ...current, ...patch } };
+}
+
+/** Messages from a party that belong to one order: routed to its actor, or answered `unknown_order`. */
+export const ORDER_MESSAGES = [
+  'errand.cancel',
+  'errand.confirm',
+  'errand.dispute',
+  'errand.pickedUp',
+  'errand.delivered',
+  'trunk.atCar',
+  'trunk.deposited',
+  'trunk.unlockFailed',
+  'trunk.returned',
+] as const;
+
+/** Answers of the world's ports about one order: routed to it, or dropped once the order has ended. */
+export const PORT_ANSWERS = [
+  'route.quote',
+  'couriers.found',
+  'placement.checked',
+  'lock.checked',
+  'preorder.handedOver',
+  'store.preorderRefused',
+] as const;
+
+/** Messages of the robot carts, all kept by the cart desk. */
+export const CART_MESSAGES = [
+  'cart.take',
+  'cart.putBack',
+  'cart.get',
+  'cart.pay',
+  'cart.sessionEnded',
+] as const;
+
+/** The idempotency key of a publish: request ids are unique per publisher. */
+export function requestKey(request: { publisherId: string; requestId: string }): string {
+  return `${request.publisherId}|${request.requestId}`;
+}
+
+export function refuseRental(reason: string) {
+  return {
+    type: 'send' as const,
+    params: ({ event }: { event: DispatchEvent }) => {
+      const request = (event as Extract<DispatchEvent, { type: 'rental.request' }>).request;
+      return {
+        to: request.renterId,
+        message: { type: 'rental.refused', requestId: request.requestId, reason },
+      };
+    },
+  };
+}
+
+export const unknownRental = {
+  type: 'send' as const,
+  params: ({ event }: { event: DispatchEvent }) => {
+    const e = event as Extract<DispatchEvent, { type: 'rental.end' | 'rental.upgrade' }>;
+    return {
+      to: e.renterId,
+      message: { type: 'error', about: e.type, rentalId: e.rentalId, reason: 'unknown_order' },
+    };
+  },
+};
+
+/** The order a publish already opened, or '' for a new request. */
+export function repeatedOrderId(context: DispatchContext, event: DispatchEvent): string {
+  return event.type === 'errand.publish' ? (mapGet(context.requests, requestKey(event.request)) ?? '') : '';
+}
+
+/** Dispatch's actors, actions and guards; the machine is built from it in dispatch.ts. */
+export const dispatchSetup = setup({
+  types: {
+    context: {} as DispatchContext,
+    events: {} as DispatchEvent,
+    input: {} as DispatchInput,
+  },
+  actors: {
+    errandOrder: errandOrderMachine,
+    trunkOrder: trunkOrderMachine,
+    rental: rentalMachine,
+    preorder: preorderMachine,
+    cartDesk: cartDeskMachine,
+    beaconDesk: beaconDeskMachine,
+  },
+  actions: {
+    /** Sends a message from dispatch over the net port. */
+    send: (_, _params: SendParams) => {},
+    broadcast: (_, _params: BroadcastParams) => {},
+    /** Mirrors an escrow movement to the payments port; the key makes a retry move money once. */
+    payments: (_, _params: PaymentInstruction) => {},
+    /** Reports a rule the ledger or the tables refused to break (each one is a bug upstream). */
+    violation: (_, _params: { rule: string; detail: string }) => {},
+    /** A repeated publish of an open order: the order answers it again (it never opens twice). */
+    /** Hands a cart or sighting message to the desk that keeps carts or beacon bindings. */
+    toCartDesk: sendTo(
+      ({ context }) => context.desks?.carts as AnyActorRef,
+      ({ event }) => event,
+    ),
+    toBeaconDesk: sendTo(
+      ({ context }) => context.desks?.beacons as AnyActorRef,
+      ({ event }) => event,
+    ),
+    forwardRental: sendTo(
+      ({ context, event }) =>
+        mapGet(context.flowOrders, (event as { rentalId: string }).rentalId) as AnyActorRef,
+      ({ event }) => event,
+    ),
+    forwardRevocation: sendTo(
+      ({ context, event }) =>
+        mapGet(context.flowOrders, (event as { keyId: string }).keyId.split(':')[0] ?? '') as AnyActorRef,
+      ({ event }) => event,
+    ),
+    /** A repeated request of another flow: its open order answers it again. */
+    reorder: sendTo(
+      ({ context, event }) => orderRef(context, repeatedFlowOrderId(context, event)) as AnyActorRef,
+      ({ context, event }) => ({ type: 'order.repeat', orderId: repeatedFlowOrderId(context, event) }),
+    ),
+    republish: sendTo(
+      ({ context, event }) => context.orders[repeatedOrderId(context, event)],
+      ({ context, event }) => ({ type: 'errand.republish', orderId: repeatedOrderId(context, event) }),
+    ),
+    forward: sendTo(
+      ({ context, event }) => orderRef(context, (event as OrderBound).orderId) as AnyActorRef,
+      ({ event }) => event as ErrandOrderEvent,
+    ),
+  },
+  guards: {
+    validRequest: ({ context, event }) =>
+      event.type === 'errand.publish' && checkErrandRequest(event.request, context.fees).ok,
+    knownOrder: ({ context, event }) => hasOrder(context, event),
+    repeatedRequest: ({ context, event }) => repeatedOrderId(context, event) !== '',
+    repeatedFlowRequest: ({ context, event }) => repeatedFlowOrderId(context, event) !== '',
+    repeatedOpenFlowRequest: ({ context, event }) =>
+      mapHas(context.flowOrders, repeatedFlowOrderId(context, event)),
+    rentalServed: ({ context }) => context.flows !== undefined,
+    vehicleInUse: ({ context, event }) =>
+      event.type === 'rental.request' && mapHas(context.rentedVehicles, event.request.vehicleId),
+    knownRental: ({ context, event }) => 'rentalId' in event && mapHas(context.flowOrders, event.rentalId),
+    revocationOfOpenOrder: ({ context, event }) =>
+      event.type === 'vehicle.revoked' && mapHas(context.flowOrders, event.keyId.split(':')[0] ?? ''),
+    preorderRefused: ({ context, event }) =>
+      event.type === 'preorder.place' && preorderRefusal(context, event.request) !== null,
+    withDesks: ({ context }) => context.desks !== null,
+    trunkServed: ({ context, event }) =>
+      event.type === 'trunk.order' && context.flows?.trunk.stores[event.request.storeId] !== undefined,
+    repeatedOpenRequest: ({ context, event }) => repeatedOrderId(context, event) in context.orders,
+    onlineCourier: ({ context, event }) => context.couriers[senderOf(event)]?.online === true,
+  },
+});
