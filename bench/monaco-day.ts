@@ -26,6 +26,7 @@ export async function run(): Promise<BenchCase[]> {
   const figures: Record<string, number | string> = {
     orders: k.orders.created,
     events: world.log.entries,
+    eventLogHash: world.log.digest(),
     wallSeconds: Math.round(wallSeconds * 100) / 100,
     simSecondsPerWallSecond: Math.round(DAY_MS / 1000 / wallSeconds),
     peakRssMiB: peakRssMiB(),

@@ -11,7 +11,7 @@ import {
 } from './cart.ts';
 import type { CountParams, LifecycleParams, SendParams } from './errand-order.ts';
 import type { PaymentInstruction } from './payments-port.ts';
-import { emptyMap, mapDelete, mapGet, mapSet, type PersistentMap } from './persistent-map.ts';
+import { emptyMap, mapDelete, mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
 
 export interface CartDeskInput {
   /** Unit prices in cents of the products robots carry. */
@@ -35,6 +35,8 @@ export interface CartDeskContext extends CartDeskInput {
   cartSeq: number;
   /** Payment id → what it paid: a repeated pay instruction gets the same receipt, charged once. */
   receipts: PersistentMap<Receipt>;
+  /** Sensor readings already applied: a reading delivered twice changes the cart once. */
+  readings: PersistentMap<true>;
   /** Items paid for, per product (stock conservation: robots + carts + sold = loaded). */
   sold: Readonly<Record<string, number>>;
   /** Cents charged through the payments port. */
@@ -44,8 +46,8 @@ export interface CartDeskContext extends CartDeskInput {
 type At = { at?: number };
 export type CartDeskEvent = At &
   (
-    | { type: 'cart.take'; robotId: string; userId: string; productId: string }
-    | { type: 'cart.putBack'; robotId: string; userId: string; productId: string }
+    | { type: 'cart.take'; readingId: string; robotId: string; userId: string; productId: string }
+    | { type: 'cart.putBack'; readingId: string; robotId: string; userId: string; productId: string }
     | { type: 'cart.get'; userId: string; replyTo: string }
     | { type: 'cart.pay'; userId: string; paymentId: string; replyTo: string }
     | { type: 'cart.sessionEnded'; robotId: string; userId: string }
@@ -86,6 +88,11 @@ export const cartDeskMachine = setup({
     lifecycle: (_, _params: LifecycleParams) => {},
     count: (_, _params: CountParams) => {},
   },
+  guards: {
+    newReading: ({ context, event }) =>
+      (event.type === 'cart.take' || event.type === 'cart.putBack') &&
+      !mapHas(context.readings, event.readingId),
+  },
   delays: { unpaidGrace: ({ context }) => context.unpaidGraceMs },
 }).createMachine({
   id: 'cartDesk',
@@ -95,11 +102,13 @@ export const cartDeskMachine = setup({
     openCarts: emptyMap(),
     cartSeq: 0,
     receipts: emptyMap(),
+    readings: emptyMap(),
     sold: {},
     charged: 0,
   }),
   on: {
     'cart.take': {
+      guard: 'newReading',
       actions: enqueueActions(({ context, event, enqueue }) => {
         enqueue.cancel(`unpaid:${event.userId}`);
         let { openCarts, cartSeq } = context;
@@ -110,13 +119,19 @@ export const cartDeskMachine = setup({
           enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'created', event.at ?? 0) });
           enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'assigned', event.at ?? 0) });
         }
-        enqueue.assign({ book: take(context.book, event.userId, event.productId), openCarts, cartSeq });
+        enqueue.assign({
+          book: take(context.book, event.userId, event.productId),
+          openCarts,
+          cartSeq,
+          readings: mapSet(context.readings, event.readingId, true),
+        });
       }),
     },
     'cart.putBack': {
+      guard: 'newReading',
       actions: enqueueActions(({ context, event, enqueue }) => {
         const r = putBack(context.book, event.userId, event.productId);
-        if (r.ok) enqueue.assign({ book: r.book });
+        if (r.ok) enqueue.assign({ book: r.book, readings: mapSet(context.readings, event.readingId, true) });
         else enqueue({ type: 'count', params: count('putBackRefused') });
       }),
     },

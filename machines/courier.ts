@@ -152,6 +152,18 @@ export const courierMachine = setup({
     service: ({ context }) => context.serviceMs,
     tracking: ({ context }) => context.trackingIntervalMs,
     acceptTimeout: ({ context }) => context.acceptTimeoutMs,
+    /**
+     * A store that has not handed over after this long is asked again: a lost handover (or a store
+     * that was not answering) must not strand the courier and the order. Longer than any normal
+     * preparation, so a healthy day never repeats a collect.
+     */
+    collectRetry: 15 * 60_000,
+    /**
+     * At a car, dispatch's instruction (unlock, re-route, hold, return) is pushed unasked and can be
+     * lost for good; after this long without one the courier reports its arrival again, and the
+     * order answers with its current instruction.
+     */
+    instructionRetry: 5 * 60_000,
   },
 }).createMachine({
   id: 'courier',
@@ -302,6 +314,23 @@ export const courierMachine = setup({
               },
             },
             atStore: {
+              after: {
+                collectRetry: {
+                  target: 'atStore',
+                  reenter: true,
+                  actions: {
+                    type: 'send',
+                    params: ({ context }) => ({
+                      to: context.job?.storeId ?? '',
+                      message: {
+                        type: 'store.collect',
+                        orderId: context.job?.orderId ?? '',
+                        courierId: context.id,
+                      },
+                    }),
+                  },
+                },
+              },
               on: {
                 'store.handover': { guard: 'ourJob', target: 'toDropoff', actions: pickedUp },
                 // our first collect's handover was lost and the retry found it done: we hold the goods
@@ -327,6 +356,13 @@ export const courierMachine = setup({
             },
             // trunk delivery: dispatch checks the car again and says unlock, re-route, hold or return
             atCar: {
+              after: {
+                instructionRetry: {
+                  target: 'atCar',
+                  reenter: true,
+                  actions: toDispatch((ctx) => trunkMessage('trunk.atCar', ctx)),
+                },
+              },
               on: {
                 'trunk.unlock': { guard: 'ourJob', target: 'opening' },
                 'trunk.reroute': {
@@ -339,7 +375,8 @@ export const courierMachine = setup({
                       : {},
                   ),
                 },
-                'trunk.hold': { guard: 'ourJob' },
+                // a hold restarts the wait: dispatch is checking the car again
+                'trunk.hold': { guard: 'ourJob', target: 'atCar', reenter: true },
                 'trunk.return': { guard: 'ourJob', target: 'returning' },
               },
             },

@@ -3,7 +3,7 @@
  * preorders once per request id (refusing what cannot be served), forwarding their parties'
  * messages to the order, and handing cart and sighting messages to the desks.
  */
-import { type AnyActorRef, assign } from 'xstate';
+import { assign } from 'xstate';
 import {
   type FlowsInput,
   flowRequestKey,
@@ -27,14 +27,14 @@ export const flowRoutes = dispatchSetup.createStateConfig({
           if (event.type !== 'rental.request') return {};
           const flowSeq = context.flowSeq + 1;
           const rentalId = `R${flowSeq}`;
-          const ref = spawn('rental', {
+          spawn('rental', {
             id: rentalId,
             systemId: rentalId,
             input: rentalInput(context.flows as FlowsInput, rentalId, event.request),
           });
           return {
             flowSeq,
-            flowOrders: mapSet(context.flowOrders, rentalId, ref as AnyActorRef),
+            flowOrders: mapSet(context.flowOrders, rentalId, true),
             requests: mapSet(context.requests, flowRequestKey(event), rentalId),
             rentedVehicles: mapSet(context.rentedVehicles, event.request.vehicleId, rentalId),
           };
@@ -67,14 +67,14 @@ export const flowRoutes = dispatchSetup.createStateConfig({
           if (event.type !== 'preorder.place') return {};
           const flowSeq = context.flowSeq + 1;
           const orderId = `P${flowSeq}`;
-          const ref = spawn('preorder', {
+          spawn('preorder', {
             id: orderId,
             systemId: orderId,
             input: preorderInput(context.flows as FlowsInput, orderId, event.request, event.at ?? 0),
           });
           return {
             flowSeq,
-            flowOrders: mapSet(context.flowOrders, orderId, ref as AnyActorRef),
+            flowOrders: mapSet(context.flowOrders, orderId, true),
             requests: mapSet(context.requests, flowRequestKey(event), orderId),
             busyBeacons: mapSet(context.busyBeacons, event.request.beaconId, orderId),
           };
@@ -107,14 +107,14 @@ export const flowRoutes = dispatchSetup.createStateConfig({
           if (event.type !== 'trunk.order') return {};
           const flowSeq = context.flowSeq + 1;
           const orderId = `T${flowSeq}`;
-          const ref = spawn('trunkOrder', {
+          spawn('trunkOrder', {
             id: orderId,
             systemId: orderId,
             input: trunkOrderInput(context.flows as FlowsInput, orderId, event.request),
           });
           return {
             flowSeq,
-            flowOrders: mapSet(context.flowOrders, orderId, ref as AnyActorRef),
+            flowOrders: mapSet(context.flowOrders, orderId, true),
             requests: mapSet(context.requests, flowRequestKey(event), orderId),
           };
         }),

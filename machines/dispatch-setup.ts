@@ -61,7 +61,8 @@ export interface DispatchContext extends DispatchInput {
   /** `publisher|requestId` → order id: a repeated publish is answered again, never opened twice. */
   requests: PersistentMap<string>;
   /** Orders of the other flows (trunk T…, rental R…, preorder P…): their child actors by id. */
-  flowOrders: PersistentMap<AnyActorRef>;
+  /** Open orders of the four other flows (their actors are the children of the same id). */
+  flowOrders: PersistentMap<true>;
   flowSeq: number;
   /** Pool cars rented now → rental id (a car is rented to one renter at a time). */
   rentedVehicles: PersistentMap<string>;
@@ -84,14 +85,23 @@ export type DispatchEvent =
 
 export type OrderBound = Extract<DispatchEvent, { orderId: string }>;
 
-/** The child actor of an open order of any flow. */
-export function orderRef(context: DispatchContext, orderId: string): AnyActorRef | undefined {
-  return context.orders[orderId] ?? mapGet(context.flowOrders, orderId);
+/**
+ * The child actor of an open order of any flow, as a `sendTo` target. Orders of the four other
+ * flows are named by their id, which XState resolves among the dispatch actor's children (they are
+ * spawned with it), rather than kept as refs in the context: a dispatch restarted from its persisted
+ * snapshot gets new child actors, and only its children map points at them.
+ */
+export function orderRef(context: DispatchContext, orderId: string): AnyActorRef | string | undefined {
+  const errand = context.orders[orderId];
+  if (errand) return errand;
+  return mapHas(context.flowOrders, orderId) ? orderId : undefined;
 }
 
 export function hasOrder(context: DispatchContext, event: DispatchEvent): boolean {
   return (
-    'orderId' in event && typeof event.orderId === 'string' && orderRef(context, event.orderId) !== undefined
+    'orderId' in event &&
+    typeof event.orderId === 'string' &&
+    (event.orderId in context.orders || mapHas(context.flowOrders, event.orderId))
   );
 }
 
@@ -236,17 +246,17 @@ export const dispatchSetup = setup({
     ),
     forwardRental: sendTo(
       ({ context, event }) =>
-        mapGet(context.flowOrders, (event as { rentalId: string }).rentalId) as AnyActorRef,
+        orderRef(context, (event as { rentalId: string }).rentalId) as AnyActorRef | string,
       ({ event }) => event,
     ),
     forwardRevocation: sendTo(
       ({ context, event }) =>
-        mapGet(context.flowOrders, (event as { keyId: string }).keyId.split(':')[0] ?? '') as AnyActorRef,
+        orderRef(context, (event as { keyId: string }).keyId.split(':')[0] ?? '') as AnyActorRef | string,
       ({ event }) => event,
     ),
     /** A repeated request of another flow: its open order answers it again. */
     reorder: sendTo(
-      ({ context, event }) => orderRef(context, repeatedFlowOrderId(context, event)) as AnyActorRef,
+      ({ context, event }) => orderRef(context, repeatedFlowOrderId(context, event)) as AnyActorRef | string,
       ({ context, event }) => ({ type: 'order.repeat', orderId: repeatedFlowOrderId(context, event) }),
     ),
     republish: sendTo(
@@ -254,7 +264,7 @@ export const dispatchSetup = setup({
       ({ context, event }) => ({ type: 'errand.republish', orderId: repeatedOrderId(context, event) }),
     ),
     forward: sendTo(
-      ({ context, event }) => orderRef(context, (event as OrderBound).orderId) as AnyActorRef,
+      ({ context, event }) => orderRef(context, (event as OrderBound).orderId) as AnyActorRef | string,
       ({ event }) => event as ErrandOrderEvent,
     ),
   },

@@ -197,8 +197,8 @@ export type DispatchToCustomer = Stamped &
 export type DeviceToDispatch = Stamped &
   (
     | { type: 'vehicle.revoked'; vehicleId: string; keyId: string }
-    | { type: 'cart.take'; robotId: string; userId: string; productId: string }
-    | { type: 'cart.putBack'; robotId: string; userId: string; productId: string }
+    | { type: 'cart.take'; readingId: string; robotId: string; userId: string; productId: string }
+    | { type: 'cart.putBack'; readingId: string; robotId: string; userId: string; productId: string }
     | { type: 'cart.sessionEnded'; robotId: string; userId: string }
     | { type: 'scanner.report'; storeId: string; eid: string; heardAt: number }
     | { type: 'preorder.handedOver'; orderId: string; storeId: string }

@@ -23,6 +23,11 @@ export interface RobotContext extends RobotInput {
   /** The identified user the robot is serving, and what they took out in this session. */
   user: string | null;
   taken: Record<string, number>;
+  /**
+   * Sensor readings reported so far: each report carries `<robot>:<n>` so dispatch's cart desk
+   * applies it once even when the network delivers it twice.
+   */
+  readings: number;
   shiftEnding: boolean;
   sessions: number;
 }
@@ -115,6 +120,7 @@ export const robotMachine = setup({
     stopIndex: 0,
     user: null,
     taken: {},
+    readings: 0,
     shiftEnding: false,
     sessions: 0,
   }),
@@ -192,10 +198,12 @@ export const robotMachine = setup({
                     return {
                       stock: { ...context.stock, [p]: (context.stock[p] ?? 0) - 1 },
                       taken: { ...context.taken, [p]: (context.taken[p] ?? 0) + 1 },
+                      readings: context.readings + 1,
                     };
                   }),
                   toDispatch((ctx, e) => ({
                     type: 'cart.take',
+                    readingId: `${ctx.id}:${ctx.readings}`,
                     robotId: ctx.id,
                     userId: ctx.user,
                     productId: product(e),
@@ -219,10 +227,12 @@ export const robotMachine = setup({
                   return {
                     stock: { ...context.stock, [p]: (context.stock[p] ?? 0) + 1 },
                     taken: { ...context.taken, [p]: (context.taken[p] ?? 0) - 1 },
+                    readings: context.readings + 1,
                   };
                 }),
                 toDispatch((ctx, e) => ({
                   type: 'cart.putBack',
+                  readingId: `${ctx.id}:${ctx.readings}`,
                   robotId: ctx.id,
                   userId: ctx.user,
                   productId: product(e),

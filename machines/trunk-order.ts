@@ -293,10 +293,18 @@ export const trunkOrderMachine = setup({
         toCourier((ctx) => ({ type: 'trunk.hold', orderId: ctx.orderId })),
       ],
       after: { holdCheck: { target: 'verifying' } },
+      on: {
+        'trunk.atCar': {
+          guard: 'fromCourier',
+          actions: toCourier((ctx) => ({ type: 'trunk.hold', orderId: ctx.orderId })),
+        },
+      },
     },
     unlocking: {
       entry: toCourier((ctx) => ({ type: 'trunk.unlock', orderId: ctx.orderId })),
       on: {
+        // the courier asks again: our unlock was lost on the way
+        'trunk.atCar': { guard: 'fromCourier', target: 'unlocking', reenter: true },
         'trunk.deposited': { guard: 'fromCourier', target: 'latching' },
         'trunk.unlockFailed': {
           guard: 'fromCourier',
@@ -345,7 +353,11 @@ export const trunkOrderMachine = setup({
         orderId: ctx.orderId,
         position: ctx.store.position,
       })),
-      on: { 'trunk.returned': { guard: 'fromCourier', target: 'returned' } },
+      on: {
+        'trunk.returned': { guard: 'fromCourier', target: 'returned' },
+        // the courier is still at the car: our return instruction was lost on the way
+        'trunk.atCar': { guard: 'fromCourier', target: 'returning', reenter: true },
+      },
     },
     completed: {
       type: 'final',

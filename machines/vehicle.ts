@@ -49,6 +49,24 @@ export interface VehicleContext extends VehicleInput {
 
 type Stamped = { readonly at?: number };
 
+/**
+ * What the car asks of its actuators. Locking and latching wait for the ack (a failure raises the
+ * alarm and is retried); opening and the engine act at once in the sim, and a real device that
+ * refuses or never answers an opening sends the trunk to its alarm or the doors back to locking.
+ */
+export type Actuation =
+  | 'door_lock'
+  | 'door_unlock'
+  | 'trunk_open'
+  | 'trunk_latch'
+  | 'engine_start'
+  | 'engine_stop';
+
+/** The actuations the machine waits on: a port must answer these with `actuator.ack`. */
+export function awaitsAck(what: Actuation): boolean {
+  return what === 'door_lock' || what === 'trunk_latch';
+}
+
 /** A digital key presented by a phone or terminal (over Bluetooth: works without the car's link). */
 export type KeyPresent = Stamped & {
   type: 'key.present';
@@ -66,7 +84,7 @@ export type VehicleEvent =
   | { type: 'drive.to'; to: Point; parkingSpaceId: string | null }
   /** The vehicle port: movement and actuators. */
   | { type: 'travel.arrived'; position: Point }
-  | { type: 'actuator.ack'; what: 'door_lock' | 'trunk_latch'; ok: boolean }
+  | { type: 'actuator.ack'; what: Actuation; ok: boolean; reason?: string }
   /** Cloud commands from dispatch; they reach the car only while it has a link. */
   | (Stamped & { type: 'vehicle.revoke'; keyId: string })
   | (Stamped & { type: 'vehicle.revokeAll'; epoch: number })
@@ -211,8 +229,8 @@ export const vehicleMachine = setup({
     audit: (_, _params: AuditParams) => {},
     /** Drives on the road graph; the world answers `travel.arrived`. */
     travel: (_, _params: { to: Point }) => {},
-    /** Asks an actuator to lock; the vehicle port answers `actuator.ack`. */
-    actuate: (_, _params: { what: 'door_lock' | 'trunk_latch' }) => {},
+    /** Asks an actuator to act; the vehicle port answers `actuator.ack` (always for lock and latch). */
+    actuate: (_, _params: { what: Actuation }) => {},
     /** The 12 V socket follows the ignition: the beacon plugged in there powers on and off. */
     ignition: (_, _params: { on: boolean }) => {},
   },
@@ -225,6 +243,8 @@ export const vehicleMachine = setup({
     actuated: ({ event }) => event.type === 'actuator.ack' && event.ok,
     latchAck: ({ event }) => event.type === 'actuator.ack' && event.what === 'trunk_latch',
     lockAck: ({ event }) => event.type === 'actuator.ack' && event.what === 'door_lock',
+    openFailed: ({ event }) => event.type === 'actuator.ack' && event.what === 'trunk_open' && !event.ok,
+    unlockFailed: ({ event }) => event.type === 'actuator.ack' && event.what === 'door_unlock' && !event.ok,
     startsOnline: ({ context }) => context.online,
     engineRunning: stateIn({ engine: 'on' }),
     standing: stateIn({ motion: 'parked' }),
@@ -310,10 +330,22 @@ export const vehicleMachine = setup({
     doors: {
       initial: 'locked',
       states: {
-        locked: { on: { 'key.granted': { guard: 'unlockGranted', target: 'unlocked', actions: report } } },
+        locked: {
+          on: {
+            'key.granted': {
+              guard: 'unlockGranted',
+              target: 'unlocked',
+              actions: [{ type: 'actuate', params: { what: 'door_unlock' } }, report],
+            },
+          },
+        },
         unlocked: {
           after: { autoRelock: { target: 'locking' } },
-          on: { 'key.granted': { guard: 'lockGranted', target: 'locking' } },
+          on: {
+            'key.granted': { guard: 'lockGranted', target: 'locking' },
+            // the lock never opened (a real device refused or did not answer): back to a known state
+            'actuator.ack': { guard: 'unlockFailed', target: 'locking' },
+          },
         },
         locking: {
           entry: { type: 'actuate', params: { what: 'door_lock' } },
@@ -344,12 +376,19 @@ export const vehicleMachine = setup({
               target: 'open',
               actions: [
                 assign({ trunkOpenedBy: ({ event }) => (event as { presenterId: string }).presenterId }),
+                { type: 'actuate', params: { what: 'trunk_open' } },
                 report,
               ],
             },
           },
         },
-        open: { on: { 'trunk.close': { target: 'latching' } } },
+        open: {
+          on: {
+            'trunk.close': { target: 'latching' },
+            // the trunk did not open (refused, or the device never answered): alarm, then relatch
+            'actuator.ack': { guard: 'openFailed', target: 'alarm' },
+          },
+        },
         latching: {
           entry: { type: 'actuate', params: { what: 'trunk_latch' } },
           on: {
@@ -377,7 +416,11 @@ export const vehicleMachine = setup({
             'key.granted': {
               guard: 'engineGranted',
               target: 'on',
-              actions: [{ type: 'ignition', params: { on: true } }, report],
+              actions: [
+                { type: 'ignition', params: { on: true } },
+                { type: 'actuate', params: { what: 'engine_start' } },
+                report,
+              ],
             },
           },
         },
@@ -386,7 +429,11 @@ export const vehicleMachine = setup({
             'engine.stop': {
               guard: 'standing',
               target: 'off',
-              actions: [{ type: 'ignition', params: { on: false } }, report],
+              actions: [
+                { type: 'ignition', params: { on: false } },
+                { type: 'actuate', params: { what: 'engine_stop' } },
+                report,
+              ],
             },
           },
         },

@@ -59,6 +59,11 @@ export interface LinkStats {
   rejected: Record<string, number>;
 }
 
+/** Counters at zero, for one link or a sum over several. */
+export function emptyLinkStats(): LinkStats {
+  return { commands: 0, acks: 0, duplicateAcks: 0, timeouts: 0, retries: 0, rejected: {} };
+}
+
 interface Pending {
   resolve: (outcome: CommandOutcome) => void;
   attempts: number;
@@ -66,7 +71,7 @@ interface Pending {
   deadline: NodeJS.Timeout;
 }
 
-interface DeviceStreams {
+export interface DeviceStreams {
   telemetry: Subject<DeviceTelemetry>;
   events: Subject<DeviceEvent>;
   online: Subject<boolean>;
@@ -93,14 +98,7 @@ function buildClientOptions(o: MqttConnectOptions): IClientOptions {
  * turns into actor input. Every inbound payload is validated; bad ones are counted and dropped.
  */
 export class MqttDeviceLink {
-  readonly stats: LinkStats = {
-    commands: 0,
-    acks: 0,
-    duplicateAcks: 0,
-    timeouts: 0,
-    retries: 0,
-    rejected: {},
-  };
+  readonly stats: LinkStats = emptyLinkStats();
   private readonly pending = new Map<string, Pending>();
   private readonly devices = new Map<string, DeviceStreams>();
   /** Ids of commands already answered or timed out: a late ack for one is a duplicate, not an error. */

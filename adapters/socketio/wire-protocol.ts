@@ -1,8 +1,10 @@
+import type { DigitalKey, Entitlement } from '../../machines/digital-key.ts';
 import type {
   ChatDelivery,
   DispatchToCourier,
   DispatchToCustomer,
   ErrandListing,
+  ItemLine,
   OrderOutcome,
 } from '../../machines/protocol.ts';
 import { type InboundBody, type InboundType, inboundSchemas } from './wire-schemas.ts';
@@ -22,6 +24,20 @@ export type TokenRole = Role | 'admin';
 /** The socket.io namespace of a role. */
 export function namespaceOf(role: Role): string {
   return `/${role}`;
+}
+
+/** A beacon gateway's principal id is `gw:<storeId>`: it reports the scans of that store's curb. */
+export const GATEWAY_PREFIX = 'gw:';
+
+/**
+ * The id a principal acts as in the fields named by `principalFields`: itself, except a beacon
+ * gateway, which acts for the store whose curb it scans (so a store and its gateway are two
+ * principals with two tokens, and a gateway cannot report for another store).
+ */
+export function actingIdOf(role: Role, principal: string): string {
+  return role === 'beacon-gateway' && principal.startsWith(GATEWAY_PREFIX)
+    ? principal.slice(GATEWAY_PREFIX.length)
+    : principal;
 }
 
 /** Commands change state and are journaled; queries read state and are not. */
@@ -55,6 +71,29 @@ export const INBOUND = {
   'errand.pickedUp': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
   'errand.delivered': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
   'chat.send': { kind: 'command', roles: ['courier', 'customer'], principalFields: ['fromId'] },
+  'trunk.order': { kind: 'command', roles: ['customer'], principalFields: ['request.customerId'] },
+  'trunk.atCar': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
+  'trunk.deposited': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
+  'trunk.unlockFailed': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
+  'trunk.returned': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
+  'rental.request': { kind: 'command', roles: ['customer'], principalFields: ['request.renterId'] },
+  'rental.upgrade': { kind: 'command', roles: ['customer'], principalFields: ['renterId'] },
+  'rental.end': { kind: 'command', roles: ['customer'], principalFields: ['renterId'] },
+  'preorder.place': { kind: 'command', roles: ['customer'], principalFields: ['request.customerId'] },
+  'cart.get': { kind: 'command', roles: ['customer'], principalFields: ['userId', 'replyTo'] },
+  'cart.pay': { kind: 'command', roles: ['customer'], principalFields: ['userId', 'replyTo'] },
+  'cart.take': { kind: 'command', roles: ['robot'], principalFields: ['robotId'] },
+  'cart.putBack': { kind: 'command', roles: ['robot'], principalFields: ['robotId'] },
+  'cart.sessionEnded': { kind: 'command', roles: ['robot'], principalFields: ['robotId'] },
+  'vehicle.key': { kind: 'command', roles: ['courier', 'customer'], principalFields: ['key.holderId'] },
+  'vehicle.telemetry': { kind: 'command', roles: ['vehicle'], principalFields: ['vehicleId'] },
+  'key.result': { kind: 'command', roles: ['vehicle'], principalFields: ['vehicleId'] },
+  'vehicle.revoked': { kind: 'command', roles: ['vehicle'], principalFields: ['vehicleId'] },
+  'store.collect': { kind: 'command', roles: ['courier'], principalFields: ['courierId'] },
+  'store.handover': { kind: 'command', roles: ['store'], principalFields: ['storeId'] },
+  'preorder.handedOver': { kind: 'command', roles: ['store'], principalFields: ['storeId'] },
+  'store.preorderRefused': { kind: 'command', roles: ['store'], principalFields: ['storeId'] },
+  'scanner.report': { kind: 'command', roles: ['beacon-gateway'], principalFields: ['storeId'] },
   'session.hello': { kind: 'query', roles: ROLES, principalFields: [] },
   'order.status': { kind: 'query', roles: ['courier', 'customer'], principalFields: [] },
 } as const satisfies { readonly [T in InboundType]: MessageSpec };
@@ -142,6 +181,8 @@ export interface HelloResult {
   readonly serverTime: number;
   readonly accepts: readonly InboundType[];
   readonly limits: Limits;
+  /** Dispatch's Ed25519 key-signing public key (raw 32 bytes, hex): cars verify digital keys with it. */
+  readonly issuerPublicKey?: string;
 }
 
 export interface OrderStatus {
@@ -161,7 +202,27 @@ export type ServerMessage =
   | DispatchToCourier
   | ChatDelivery
   | { type: 'errand.cancelRefused'; orderId: string; reason: string }
-  | { type: 'error'; about: string; reason: string; orderId?: string };
+  | { type: 'error'; about: string; reason: string; orderId?: string }
+  | RelayedMessage
+  | { type: 'vehicle.revoke'; keyId: string }
+  | { type: 'store.preorder'; orderId: string; items: readonly ItemLine[] }
+  | { type: 'store.handoverPreorder'; orderId: string; beaconId: string };
+
+/**
+ * Messages dispatch relays between two principals without its machine: a key presented to a car
+ * and the car's answer, a courier at a store's counter and the store's handover.
+ */
+export type RelayedMessage =
+  | {
+      type: 'key.present';
+      requestId: string;
+      holderId: string;
+      action: Entitlement;
+      key: DigitalKey;
+    }
+  | { type: 'key.result'; requestId: string; vehicleId: string; action: string; ok: boolean; reason?: string }
+  | { type: 'store.collect'; orderId: string; courierId: string }
+  | { type: 'store.handover'; orderId: string; storeId: string };
 
 /** Sent when an inbound message without an acknowledgement callback fails. */
 export interface ProtocolErrorEvent {

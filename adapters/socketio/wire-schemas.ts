@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENTITLEMENTS } from '../../machines/digital-key.ts';
 import { ERRAND_CATEGORIES } from '../../machines/protocol.ts';
 
 /**
@@ -47,6 +48,51 @@ export const errandRequestSchema = z.strictObject({
 
 const publisherOrder = { orderId: idSchema, publisherId: idSchema.optional() };
 const courierOrder = { orderId: idSchema, courierId: idSchema.optional() };
+const count = z.number().int().min(1).max(10_000);
+const items = z
+  .array(z.strictObject({ productId: idSchema, qty: count }))
+  .min(1)
+  .max(50);
+const epochMs = z.number().int().min(0).max(8.64e15);
+
+/** Flow 1: goods delivered into the trunk of the customer's registered car. */
+export const trunkRequestSchema = z.strictObject({
+  requestId: idSchema,
+  customerId: idSchema.optional(),
+  vehicleId: idSchema,
+  storeId: idSchema,
+  items,
+  goodsCents: cents,
+  dueBy: epochMs,
+});
+
+/** Flow 5: goods ordered ahead, handed to the car at the store's curb when its beacon is heard. */
+export const preorderRequestSchema = z.strictObject({
+  requestId: idSchema,
+  customerId: idSchema.optional(),
+  beaconId: idSchema,
+  storeId: idSchema,
+  items,
+  totalCents: cents,
+});
+
+/**
+ * A digital key as dispatch issued it (`machines/digital-key.ts`); the signature travels as
+ * binary (socket.io attachments). Times are seconds since the epoch on the server's clock.
+ */
+export const digitalKeySchema = z.strictObject({
+  keyId: idSchema,
+  vehicleId: idSchema,
+  holderId: idSchema,
+  entitlements: z.array(z.enum(ENTITLEMENTS)).min(1).max(ENTITLEMENTS.length),
+  validFrom: z.number().int().min(0),
+  validUntil: z.number().int().min(0),
+  maxUses: z.number().int().min(1).max(1_000_000).nullable(),
+  revocationEpoch: z.number().int().min(0),
+  issuedAt: z.number().int().min(0),
+  supersedes: idSchema.nullable(),
+  signature: z.instanceof(Uint8Array).refine((b) => b.length === 64, 'expected a 64-byte Ed25519 signature'),
+});
 
 /** Inbound schemas by message type (the wire body without the `cid` envelope field). */
 export const inboundSchemas = {
@@ -78,6 +124,77 @@ export const inboundSchemas = {
   'errand.pickedUp': z.strictObject(courierOrder),
   'errand.delivered': z.strictObject(courierOrder),
   'chat.send': z.strictObject({ fromId: idSchema.optional(), toMasked: idSchema, text: text(1000) }),
+  'trunk.order': z.strictObject({ request: trunkRequestSchema }),
+  'trunk.atCar': z.strictObject(courierOrder),
+  'trunk.deposited': z.strictObject(courierOrder),
+  'trunk.unlockFailed': z.strictObject({ ...courierOrder, reason: text(100) }),
+  'trunk.returned': z.strictObject(courierOrder),
+  'rental.request': z.strictObject({
+    request: z.strictObject({
+      requestId: idSchema,
+      renterId: idSchema.optional(),
+      vehicleId: idSchema,
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60),
+    }),
+  }),
+  'rental.upgrade': z.strictObject({ rentalId: idSchema, renterId: idSchema.optional(), licence: text(100) }),
+  'rental.end': z.strictObject({ rentalId: idSchema, renterId: idSchema.optional() }),
+  'preorder.place': z.strictObject({ request: preorderRequestSchema }),
+  'cart.get': z.strictObject({ userId: idSchema.optional(), replyTo: idSchema.optional() }),
+  'cart.pay': z.strictObject({
+    userId: idSchema.optional(),
+    paymentId: idSchema,
+    replyTo: idSchema.optional(),
+  }),
+  'cart.take': z.strictObject({
+    readingId: idSchema,
+    robotId: idSchema.optional(),
+    userId: idSchema,
+    productId: idSchema,
+  }),
+  'cart.putBack': z.strictObject({
+    readingId: idSchema,
+    robotId: idSchema.optional(),
+    userId: idSchema,
+    productId: idSchema,
+  }),
+  'cart.sessionEnded': z.strictObject({ robotId: idSchema.optional(), userId: idSchema }),
+  /** A holder (courier, renter) presents a key to a car; dispatch relays it to the car. */
+  'vehicle.key': z.strictObject({
+    vehicleId: idSchema,
+    requestId: idSchema,
+    action: z.enum(ENTITLEMENTS),
+    key: digitalKeySchema,
+  }),
+  'vehicle.telemetry': z.strictObject({
+    vehicleId: idSchema.optional(),
+    position: pointSchema,
+    parked: z.boolean(),
+    parkingSpaceId: idSchema.nullable(),
+    trunk: z.enum(['closed', 'open', 'latching', 'alarm']),
+    revocationEpoch: z.number().int().min(0).max(1_000_000_000),
+  }),
+  'key.result': z.strictObject({
+    vehicleId: idSchema.optional(),
+    requestId: idSchema,
+    action: z.enum(ENTITLEMENTS),
+    ok: z.boolean(),
+    reason: text(100).optional(),
+  }),
+  'vehicle.revoked': z.strictObject({ vehicleId: idSchema.optional(), keyId: idSchema }),
+  'store.collect': z.strictObject({ orderId: idSchema, storeId: idSchema, courierId: idSchema.optional() }),
+  'store.handover': z.strictObject({ orderId: idSchema, courierId: idSchema, storeId: idSchema.optional() }),
+  'preorder.handedOver': z.strictObject({ orderId: idSchema, storeId: idSchema.optional() }),
+  'store.preorderRefused': z.strictObject({
+    orderId: idSchema,
+    storeId: idSchema.optional(),
+    reason: text(100),
+  }),
+  'scanner.report': z.strictObject({ storeId: idSchema.optional(), eid: idSchema, heardAt: epochMs }),
   'session.hello': z.strictObject({}),
   'order.status': z.strictObject({ orderId: idSchema }),
 } as const;

@@ -10,6 +10,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
+import { DispatchClient } from '../../adapters/socketio/dispatch-client.ts';
+import { mintToken } from '../../adapters/socketio/principal-token.ts';
 import { UserError } from '../cli/user-error.ts';
 import { resolveSecret } from '../dispatch-server/server-command.ts';
 import { EventLog } from '../kernel/event-log.ts';
@@ -129,6 +131,31 @@ const steps: fc.Arbitrary<Step>[] = [
     .map(({ k, same }) => new RemoteStep(`${same ? 'retry' : 'repeat'}(#${k})`, (t) => t.resend(k, same))),
 ];
 
+/**
+ * A token the server refuses (another secret) would otherwise show up as a protocol violation in
+ * every run; it is the user's setup, so it is said once, before anything runs.
+ */
+async function preflight(url: string, secret: string): Promise<void> {
+  const client = new DispatchClient({
+    url,
+    role: 'customer',
+    token: mintToken(secret, { sub: 'chk-preflight', role: 'customer', ttlSeconds: 60 }, Date.now()),
+    cidPrefix: 'chk-preflight',
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    const why = (err as Error).message;
+    if (/unauthori[sz]ed|signature|expired|token/i.test(why))
+      throw new UserError(
+        `--target: the server at ${url} refused our tokens (${why}); expected the server's secret in --secret-file or $CITYTWIN_DISPATCH_SECRET`,
+      );
+    throw new UserError(`--target: could not join the server at ${url}: ${why}`);
+  } finally {
+    client.close();
+  }
+}
+
 /** Runs the errand properties against a dispatch server and reports like the local check. */
 export async function checkRemote(options: RemoteCheckOptions): Promise<CheckReport> {
   const started = performance.now();
@@ -148,6 +175,7 @@ export async function checkRemote(options: RemoteCheckOptions): Promise<CheckRep
       `--target: expected a running dispatch server at ${url}, got ${(err as Error).message}`,
     );
   }
+  await preflight(url, secret);
   const at = options.path?.indexOf('@') ?? -1;
   const fcPath = at < 0 ? options.path : options.path?.slice(0, at);
   const replayPath = at < 0 ? undefined : options.path?.slice(at + 1);

@@ -19,7 +19,7 @@ import { rentalMachine } from '../../machines/rental.ts';
 import { robotMachine } from '../../machines/robot.ts';
 import { storeMachine } from '../../machines/store.ts';
 import { trunkOrderMachine } from '../../machines/trunk-order.ts';
-import { type KeyPresent, vehicleMachine } from '../../machines/vehicle.ts';
+import { awaitsAck, type KeyPresent, vehicleMachine } from '../../machines/vehicle.ts';
 import { CARS, COURIERS, SPACES, SPEED, TIMING, unreachable } from './bench-town.ts';
 import type { MachineKind, Mutant, ProtocolBench } from './protocol-bench.ts';
 
@@ -257,6 +257,7 @@ function build(mutant: Mutant | undefined): TownMachines {
             });
           },
           actuate: ({ self, system }, p) => {
+            if (!awaitsAck(p.what)) return; // opening acts at once in the sim
             const bench = benchOf(system);
             const ok = !bench.failingActuators.has(self.id);
             bench.kernel.after(TIMING.actuatorAckMs, () =>

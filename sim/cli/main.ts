@@ -43,6 +43,7 @@ program
   .option('--until <duration>', 'sim time to run, e.g. 2h, 90m, 1d', '24h')
   .option('--json', 'print one JSON object on stdout')
   .option('--log <file>', 'write the event log as JSONL')
+  .option('--speed <x>', 'hybrid runs (a real device in adapters): sim seconds per wall second', '1')
   .action(runCommand);
 
 program
@@ -117,6 +118,7 @@ program
   .option('--positions <n>', 'position updates per second per courier', '1')
   .option('--time-scale <x>', 'scenario time runs this many times faster (trips, hand-overs, patience)', '60')
   .option('--cancel-share <p>', "share of orders cancelled after assignment (default: the scenario's)")
+  .option('--flow-rate <r>', 'trunk, preorder and rental orders per second (default: a fifth of --rate)')
   .option('--secret-file <file>', "the server's token secret (else $CITYTWIN_DISPATCH_SECRET)")
   .option('--record <file>', 'write every acknowledged command as JSONL')
   .option('--connect-concurrency <n>', 'connections opened at once while ramping up', '50')

@@ -1,4 +1,6 @@
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { systemWallClock } from '../twin/wall-clock.ts';
+import { RealDevices } from '../world/real-devices.ts';
 import { formatSimTime, parseDuration } from '../world/time-of-day.ts';
 import type { RunResult } from '../world/world.ts';
 import { loadWorld } from './load-world.ts';
@@ -10,6 +12,8 @@ export interface RunOptions {
   until: string;
   json?: boolean;
   log?: string;
+  /** Hybrid runs only: sim seconds per wall second. */
+  speed?: string;
 }
 
 function untilMs(text: string): number {
@@ -46,19 +50,35 @@ export function formatSummary(r: RunResult & { wallSeconds: number }): string {
 export async function runCommand(path: string, options: RunOptions): Promise<void> {
   const until = untilMs(options.until);
   const scenario = loadScenario(path);
+  const speed = Number(options.speed ?? '1');
+  if (!(speed > 0 && speed <= 10_000))
+    throw new UserError(`--speed: expected a number above 0 up to 10000, got "${options.speed}"`);
   const started = performance.now();
+  const devices = await RealDevices.connect(scenario.adapters);
   const world = await loadWorld(path, scenario, {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.log ? { logPath: options.log } : {}),
+    ...(devices ? { devices } : {}),
+  }).catch(async (err) => {
+    await devices?.close();
+    throw err;
   });
-  const bar = new ProgressBar(until, 'simulating');
-  world.run(until, (now) => bar.update(now, formatSimTime(now)));
+  const bar = new ProgressBar(until, devices ? 'hybrid run' : 'simulating');
+  if (devices) {
+    // a real device answers in wall time, so the world runs paced to it
+    process.stderr.write(`hybrid run at ${speed}× wall time: ${devices.describe().join(', ')}\n`);
+    world.kernel.setSpeed(speed);
+    await world.kernel.runPaced(until, systemWallClock, 20, (now) => bar.update(now, formatSimTime(now)));
+  } else world.run(until, (now) => bar.update(now, formatSimTime(now)));
   bar.finish();
-  const result = world.result(until / 1000);
+  const result = { ...world.result(until / 1000), ...(devices ? { devices: devices.stats() } : {}) };
   await world.close();
   const wallSeconds = Math.round((performance.now() - started) / 10) / 100;
   const out = { ...result, until: options.until, wallSeconds };
   if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else process.stdout.write(formatSummary({ ...result, wallSeconds }));
+  else {
+    process.stdout.write(formatSummary({ ...result, wallSeconds }));
+    if (result.devices) process.stdout.write(`devices: ${JSON.stringify(result.devices)}\n`);
+  }
   if (result.kpis.invariantViolations > 0) process.exitCode = 2;
 }

@@ -9,6 +9,7 @@ import { Kernel } from '../kernel/kernel.ts';
 import { CourierLocator } from './courier-locator.ts';
 import { OrderBook } from './order-book.ts';
 import type { RouteQuoter } from './route-quoter.ts';
+import { VehicleRegistry } from './vehicle-registry.ts';
 
 /** A message dispatch wants delivered to one principal. */
 export interface Outbound {
@@ -24,6 +25,15 @@ export interface AppliedCommand {
 }
 
 type PortAction = (args: unknown, params: never) => void;
+
+/** Where the vehicle port's data comes from: the coverage areas and the city's parking spaces. */
+export interface VehicleSite {
+  readonly areas: ConstructorParameters<typeof VehicleRegistry>[0];
+  readonly spaceIds: ReadonlySet<string>;
+}
+
+/** Inbound types the host relays between two principals; the dispatch machine never sees them. */
+const RELAYED = new Set(['vehicle.key', 'key.result', 'store.collect', 'store.handover']);
 
 /**
  * Gives a machine and, recursively, every machine it spawns the port implementations it declares
@@ -59,6 +69,10 @@ function withPorts(machine: AnyStateMachine, ports: Record<string, PortAction>):
 export class DispatchHost {
   readonly kernel = new Kernel();
   readonly locator = new CourierLocator();
+  readonly vehicles: VehicleRegistry;
+  /** `vehicleId|requestId` → who presented the key: the car's answer goes to that holder only. */
+  private readonly presented = new Map<string, string>();
+  private readonly counters = new Map<string, number>();
   readonly orders: OrderBook;
   private readonly actor: Actor<typeof dispatchMachine>;
   private outbox: Outbound[] = [];
@@ -72,8 +86,10 @@ export class DispatchHost {
     private readonly quoter: RouteQuoter,
     private readonly recorded: Map<string, string>,
     keepFinishedOrders?: number,
+    site: VehicleSite = { areas: [], spaceIds: new Set() },
   ) {
     this.orders = new OrderBook(keepFinishedOrders);
+    this.vehicles = new VehicleRegistry(site.areas, site.spaceIds);
     const ports: Record<string, PortAction> = {
       send: (_, params: SendParams) => this.outbox.push({ to: params.to, message: params.message }),
       broadcast: (_, params: BroadcastParams) => {
@@ -83,6 +99,26 @@ export class DispatchHost {
       findCouriers: (_, params: { orderId: string; point: Point; radius: number; category: string }) =>
         this.findCouriers(params),
       lifecycle: (_, params: LifecycleParams) => this.lifecycle(params),
+      sendEach: (_, params: { to: string; messages: readonly OutboundMessage[] }) => {
+        for (const message of params.messages) this.outbox.push({ to: params.to, message });
+      },
+      checkPlacement: (_, params: { orderId: string; vehicleId: string; areaId: string }) =>
+        this.deliver({
+          type: 'placement.checked',
+          orderId: params.orderId,
+          placement: this.vehicles.placement(params.vehicleId, params.areaId),
+        }),
+      checkLock: (_, params: { orderId: string; vehicleId: string }) =>
+        this.deliver({
+          type: 'lock.checked',
+          orderId: params.orderId,
+          vehicleId: params.vehicleId,
+          trunk: this.vehicles.trunk(params.vehicleId),
+        }),
+      count: (_, params: { flow: string; counter: string }) => {
+        const key = `${params.flow}.${params.counter}`;
+        this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+      },
       payments: () => {
         this.paymentMoves++;
       },
@@ -107,8 +143,14 @@ export class DispatchHost {
    */
   apply(command: AppliedCommand): Outbound[] {
     this.kernel.runUntil(command.at);
+    if (RELAYED.has(command.type)) {
+      this.relay(command.type, command.body);
+      return this.drain();
+    }
     this.locator.observe(command.type, command.body);
-    this.actor.send({ ...command.body, type: command.type } as never);
+    this.vehicles.observe(command.type, command.body);
+    // stamped like the simulated net stamps delivery time: key windows and beacon slots read it
+    this.actor.send({ ...command.body, type: command.type, at: command.at } as never);
     this.kernel.runUntil(command.at);
     if (this.failure !== undefined || this.actor.getSnapshot().status !== 'active')
       throw new Error(`dispatch actor failed on ${command.type}: ${String(this.failure)}`);
@@ -164,7 +206,52 @@ export class DispatchHost {
   }
 
   private deliver(event: Record<string, unknown> & { type: string }): void {
-    this.kernel.schedule(this.kernel.now, () => this.actor.send(event as never));
+    this.kernel.schedule(this.kernel.now, () => this.actor.send({ ...event, at: this.kernel.now } as never));
+  }
+
+  /** Counters the flows' machines raise (keys refused, reroutes, alarms…), by `flow.counter`. */
+  flowCounters(): Record<string, number> {
+    return Object.fromEntries([...this.counters].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  /**
+   * Relays a message between two principals: a key presented to its car (the gateway has checked
+   * that dispatch signed it for this holder), the car's answer back to that holder only, a courier
+   * at a store's counter, and the store's handover to the courier.
+   */
+  private relay(type: string, body: Record<string, unknown>): void {
+    const s = (field: string) => String(body[field]);
+    if (type === 'vehicle.key') {
+      const key = body.key as { holderId: string };
+      this.presented.set(`${s('vehicleId')}|${s('requestId')}`, key.holderId);
+      this.outbox.push({
+        to: s('vehicleId'),
+        message: {
+          type: 'key.present',
+          requestId: s('requestId'),
+          holderId: key.holderId,
+          action: s('action'),
+          key: body.key,
+        },
+      });
+    } else if (type === 'key.result') {
+      const slot = `${s('vehicleId')}|${s('requestId')}`;
+      const holder = this.presented.get(slot);
+      if (holder === undefined) return;
+      this.presented.delete(slot);
+      const { cid: _cid, ...answer } = body;
+      this.outbox.push({ to: holder, message: { ...answer, type: 'key.result' } });
+    } else if (type === 'store.collect') {
+      this.outbox.push({
+        to: s('storeId'),
+        message: { type: 'store.collect', orderId: s('orderId'), courierId: s('courierId') },
+      });
+    } else if (type === 'store.handover') {
+      this.outbox.push({
+        to: s('courierId'),
+        message: { type: 'store.handover', orderId: s('orderId'), storeId: s('storeId') },
+      });
+    }
   }
 
   private quote(params: { orderId: string; from: Point; to: Point }): void {

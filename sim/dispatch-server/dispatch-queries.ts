@@ -12,7 +12,7 @@ import type { DispatchHost } from './dispatch-host.ts';
  * its courier; anybody else gets `not_found`, the same as for an order that does not exist, so a
  * token cannot even learn which order ids are in use.
  */
-export function dispatchQueries(host: DispatchHost, limits: Limits): QueryAnswerer {
+export function dispatchQueries(host: DispatchHost, limits: Limits, issuerPublicKey?: string): QueryAnswerer {
   return (m: PendingMessage): Ack => {
     if (m.type === 'session.hello') {
       const result: HelloResult = {
@@ -21,6 +21,7 @@ export function dispatchQueries(host: DispatchHost, limits: Limits): QueryAnswer
         serverTime: host.now,
         accepts: inboundTypesFor(m.role),
         limits,
+        ...(m.role === 'vehicle' && issuerPublicKey ? { issuerPublicKey } : {}),
       };
       return { ok: true, result };
     }

@@ -8,8 +8,10 @@ import { stableStringify } from '../kernel/stable-json.ts';
 import { CommandPipeline } from './command-pipeline.ts';
 import { DispatchHost } from './dispatch-host.ts';
 import { dispatchQueries } from './dispatch-queries.ts';
+import type { FlowRegistry } from './flow-registry.ts';
 import { httpHandler } from './http-endpoints.ts';
 import { Journal, type SyncMode } from './journal.ts';
+import { presentedKeyCheck } from './key-check.ts';
 import type { RouteQuoter } from './route-quoter.ts';
 import { ServerMetrics } from './server-metrics.ts';
 import { type DispatchIo, SocketGateway } from './socket-gateway.ts';
@@ -30,6 +32,8 @@ export interface DispatchServerOptions {
   readonly keepFinishedOrders: number;
   /** How often (ms) delayed transitions are run between commands. */
   readonly tickMs: number;
+  /** The flows beyond errands (stores, cars, beacons, signing key); absent: errands only. */
+  readonly flows?: FlowRegistry;
 }
 
 export interface RunningDispatchServer {
@@ -42,8 +46,10 @@ export interface RunningDispatchServer {
 }
 
 /** Settings stored in the journal: a replay must use the fees and timings the commands ran under. */
-function settledInput(journal: Journal, input: DispatchInput): DispatchInput {
-  const wanted = stableStringify(input);
+function settledInput(journal: Journal, input: DispatchInput, issuerHex: string): DispatchInput {
+  // the signing key is a handle: it is described by its public half (the rest is plain data)
+  const flows = input.flows && { ...input.flows, keys: issuerHex };
+  const wanted = stableStringify({ ...input, flows });
   const stored = journal.getMeta('dispatch.input');
   if (stored === undefined) {
     journal.setMeta('dispatch.input', wanted);
@@ -53,7 +59,7 @@ function settledInput(journal: Journal, input: DispatchInput): DispatchInput {
     throw new UserError(
       '--db: the journal was written under other dispatch settings (scenario fees or timings); use the same --scenario or a new --db',
     );
-  return JSON.parse(stored) as DispatchInput;
+  return input;
 }
 
 /**
@@ -64,12 +70,18 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
   const journal = new Journal(options.dbPath, options.sync);
   let input: DispatchInput;
   try {
-    input = settledInput(journal, options.input);
+    input = settledInput(journal, options.input, options.flows?.issuerPublicKeyHex ?? '');
   } catch (err) {
     journal.close();
     throw err;
   }
-  const host = new DispatchHost(input, options.quoter, journal.answers(), options.keepFinishedOrders);
+  const host = new DispatchHost(
+    input,
+    options.quoter,
+    journal.answers(),
+    options.keepFinishedOrders,
+    options.flows,
+  );
   const metrics = new ServerMetrics();
   let gateway: SocketGateway | undefined;
   const pipeline = new CommandPipeline(
@@ -77,7 +89,7 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
     host,
     metrics,
     (outbound) => gateway?.deliver(outbound),
-    dispatchQueries(host, options.limits),
+    dispatchQueries(host, options.limits, options.flows?.issuerPublicKeyHex),
   );
   const replayStarted = performance.now();
   try {
@@ -115,6 +127,7 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
     limits: options.limits,
     maxQueue: options.maxQueue,
     maxWaitMs: options.maxWaitMs,
+    authorise: options.flows && presentedKeyCheck(options.flows.crypto, options.flows.issuerPublicKey),
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', (err: NodeJS.ErrnoException) =>

@@ -1,4 +1,5 @@
 import type { DispatchInput } from '../../machines/dispatch.ts';
+import type { FlowsInput } from '../../machines/dispatch-flows.ts';
 import { dispatchPolicy } from '../../machines/dispatch-policy.ts';
 import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
 import { UserError } from '../cli/user-error.ts';
@@ -13,7 +14,7 @@ const MINUTE = 60_000;
  * (offers pushed to idle professionals, pulls by ordinary couriers): the one that works over the
  * wire with couriers who decide for themselves.
  */
-export function dispatchInputOf(scenario: Scenario): DispatchInput {
+export function dispatchInputOf(scenario: Scenario, flows?: FlowsInput): DispatchInput {
   if (scenario.dispatch.policy !== 'push-pull')
     throw new UserError(
       `dispatch.policy: the dispatch server serves "push-pull" (offers and pulls over the wire), got "${scenario.dispatch.policy}"`,
@@ -23,6 +24,7 @@ export function dispatchInputOf(scenario: Scenario): DispatchInput {
     policy: dispatchPolicy('push-pull'),
     fees: e.fees ?? DEFAULT_ERRAND_FEES,
     pullLimit: e.pullLimit,
+    ...(flows ? { flows } : {}),
     timing: {
       pushRadius: e.pushRadiusM,
       repushMs: e.repushSeconds * 1000,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { mintToken, newSecret } from '../../adapters/socketio/principal-token.ts';
 import { ROLES, type TokenRole } from '../../adapters/socketio/wire-protocol.ts';
 import { idSchema } from '../../adapters/socketio/wire-schemas.ts';
+import type { City } from '../city/city.ts';
 import { UserError } from '../cli/user-error.ts';
 import { scenarioCity } from '../load/scenario-city.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
@@ -10,6 +11,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { parseDuration } from '../world/time-of-day.ts';
 import { startDispatchServer } from './dispatch-server.ts';
 import { dispatchInputOf } from './dispatch-settings.ts';
+import { flowRegistry } from './flow-registry.ts';
 import { Journal, type SyncMode } from './journal.ts';
 import { type RouteQuoter, roadQuoter, straightLineQuoter } from './route-quoter.ts';
 
@@ -78,10 +80,10 @@ function openJournal(path: string, sync?: SyncMode): Journal {
   }
 }
 
-async function quoterFor(routing: string, path: string, scenario: Scenario): Promise<RouteQuoter> {
+function quoterFor(routing: string, city: City): RouteQuoter {
   if (routing === 'straight') return straightLineQuoter();
   if (routing !== 'road') throw new UserError(`--routing: expected road or straight, got "${routing}"`);
-  return roadQuoter(await scenarioCity(path, scenario));
+  return roadQuoter(city);
 }
 
 /** `citytwin dispatch-server`: serves until SIGTERM or SIGINT, then stops gracefully. */
@@ -97,7 +99,9 @@ export async function dispatchServerCommand(options: DispatchServerCliOptions): 
   };
   const scenarioPath = options.scenario ?? DEFAULT_SCENARIO;
   const scenario = loadScenario(scenarioPath);
-  const quoter = await quoterFor(options.routing, scenarioPath, scenario);
+  const city = await scenarioCity(scenarioPath, scenario);
+  const quoter = quoterFor(options.routing, city);
+  const flows = flowRegistry(scenario, city);
   const secretJournal = openJournal(options.db, sync);
   let secret: string;
   try {
@@ -111,7 +115,8 @@ export async function dispatchServerCommand(options: DispatchServerCliOptions): 
     dbPath: options.db,
     secret,
     sync,
-    input: dispatchInputOf(scenario),
+    input: dispatchInputOf(scenario, flows.input),
+    flows,
     quoter,
     limits,
     maxQueue: count('--max-queue', options.maxQueue, 1),

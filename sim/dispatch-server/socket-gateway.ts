@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import { verifyToken } from '../../adapters/socketio/principal-token.ts';
 import {
   type Ack,
+  actingIdOf,
   type ClientToServerEvents,
   type ErrorAck,
   type ErrorKind,
@@ -46,6 +47,11 @@ export interface GatewayOptions {
   readonly maxQueue: number;
   /** Estimated queue wait (ms) beyond which new messages get `overloaded`. */
   readonly maxWaitMs: number;
+  /**
+   * Checks beyond shape and identity that need dispatch's secrets (a presented key must carry
+   * dispatch's signature): the reason to refuse (`forbidden`), or undefined to admit.
+   */
+  readonly authorise?: (type: string, body: Record<string, unknown>) => string | undefined;
 }
 
 function refuse(error: ErrorKind, message: string, retryAfterMs?: number): ErrorAck {
@@ -211,8 +217,10 @@ export class SocketGateway {
     const parsed = inboundSchemas[type as InboundType].safeParse(fields);
     if (!parsed.success) return refuse('malformed', firstIssue(parsed.error));
     const body = parsed.data as Record<string, unknown>;
-    const notSelf = claimAsSelf(body, spec.principalFields, principal);
+    const notSelf = claimAsSelf(body, spec.principalFields, actingIdOf(role, principal));
     if (notSelf !== undefined) return refuse('forbidden', notSelf);
+    const refused = this.options.authorise?.(type, body);
+    if (refused !== undefined) return refuse('forbidden', refused);
     const pipeline = this.pipeline();
     const backlog = pipeline.estimatedWaitMs;
     if (pipeline.queued >= this.options.maxQueue || backlog > this.options.maxWaitMs)

@@ -57,6 +57,16 @@ export class EventQueue<T> {
     if (this.count === 0) return undefined;
     const time = this.times[0];
     const seq = this.seqs[0];
+    const item = this.popItem() as T;
+    return { time, seq, item };
+  }
+
+  /**
+   * Removes and returns the earliest item (undefined when empty) without allocating a result
+   * object: the kernel's hot loop reads the time with `peekTime` first.
+   */
+  popItem(): T | undefined {
+    if (this.count === 0) return undefined;
     const item = this.items[0] as T;
     const last = --this.count;
     if (last > 0) {
@@ -84,7 +94,7 @@ export class EventQueue<T> {
       this.items[i] = li;
     }
     this.items[last] = undefined;
-    return { time, seq, item };
+    return item;
   }
 
   private before(t1: number, s1: number, t2: number, s2: number): boolean {

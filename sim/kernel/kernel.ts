@@ -92,18 +92,19 @@ export class Kernel {
 
   /** Cancelled timers at the head must not hide the time of the next live task from `runUntil`. */
   private dropCancelledHead(): void {
-    while (this.queue.peekItem()?.cancelled) this.queue.pop();
+    while (this.queue.peekItem()?.cancelled) this.queue.popItem();
   }
 
   /** Runs the next due task; returns false when the agenda is empty. */
   step(): boolean {
     for (;;) {
-      const next = this.queue.pop();
-      if (!next) return false;
-      if (next.item.cancelled) continue;
-      this.currentTime = next.time;
+      const time = this.queue.peekTime();
+      const task = this.queue.popItem();
+      if (!task) return false;
+      if (task.cancelled) continue;
+      this.currentTime = time;
       this.processed++;
-      next.item.run();
+      task.run();
       return true;
     }
   }

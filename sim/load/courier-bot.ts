@@ -1,6 +1,6 @@
 import type { DispatchClient } from '../../adapters/socketio/dispatch-client.ts';
 import type { CommandType, InboundBody } from '../../adapters/socketio/wire-protocol.ts';
-import type { ErrandListing, Point } from '../../machines/protocol.ts';
+import type { ErrandListing, Point, TrunkJob } from '../../machines/protocol.ts';
 import type { City, Route } from '../city/city.ts';
 import { BIKE_SPEED, FOOT_SPEED } from '../city/router.ts';
 import type { RandomStream } from '../kernel/random-streams.ts';
@@ -46,6 +46,8 @@ export class CourierBot {
   private trip: Trip | null = null;
   private positionsInFlight = 0;
   private repliedToChat = false;
+  /** The car, key and goods of the trunk delivery being worked, if the job is one. */
+  private trunk: TrunkJob | null = null;
 
   constructor(
     readonly courier: PlacedCourier,
@@ -65,6 +67,7 @@ export class CourierBot {
       this.becomeIdle();
     });
     socket.on('chat.message', (m) => this.answerChat(m.fromMasked));
+    this.followTrunkJobs();
     await this.send('courier.online', {
       courierType: this.courier.courierType,
       mode: this.courier.mode,
@@ -145,7 +148,9 @@ export class CourierBot {
       this.job = (result.listing as ErrandListing | undefined) ?? listing;
       this.phase = 'working';
       this.repliedToChat = false;
-      this.travel(this.job.pickup, () => this.atPickup());
+      this.trunk = (result.trunk as TrunkJob | undefined) ?? null;
+      if (this.trunk) this.s.recorder.order('trunkAccepted');
+      this.travel(this.job.pickup, () => (this.trunk ? this.atStore() : this.atPickup()));
     } else {
       if (result) this.s.recorder.order('acceptLost');
       this.phase = 'idle';
@@ -173,10 +178,66 @@ export class CourierBot {
     });
   }
 
+  /**
+   * The trunk delivery's steps after the pickup, driven by dispatch's and the parties' messages:
+   * the store hands the goods over, the courier rides to the car and says so, dispatch re-checks
+   * the car and says `trunk.unlock` (or re-routes, holds, or sends the goods back), the courier
+   * presents its key to the car through dispatch, deposits on the car's yes.
+   */
+  private followTrunkJobs(): void {
+    const socket = this.client.socket;
+    const mine = (orderId: string) => this.trunk !== null && this.job?.orderId === orderId;
+    socket.on('store.handover', async (m) => {
+      const job = this.job;
+      if (!job || !mine(m.orderId)) return;
+      const ack = await this.send('errand.pickedUp', { orderId: job.orderId });
+      if (!ack || this.job !== job) return this.becomeIdle();
+      this.travel(job.dropoff, () => void this.send('trunk.atCar', { orderId: job.orderId }));
+    });
+    socket.on('trunk.reroute', (m) => {
+      if (!mine(m.orderId)) return;
+      this.travel(m.position, () => void this.send('trunk.atCar', { orderId: m.orderId }));
+    });
+    socket.on('trunk.unlock', (m) => {
+      const trunk = this.trunk;
+      if (!trunk || !mine(m.orderId)) return;
+      void this.send('vehicle.key', {
+        vehicleId: trunk.vehicleId,
+        requestId: `${m.orderId}-open`,
+        action: 'trunk_open',
+        key: trunk.key as never,
+      });
+    });
+    socket.on('key.result', async (m) => {
+      const job = this.job;
+      if (!job || !mine(m.requestId.replace(/-open$/, ''))) return;
+      if (m.ok) {
+        await this.send('trunk.deposited', { orderId: job.orderId });
+        this.s.recorder.order('trunkDeposited');
+        this.becomeIdle();
+      } else void this.send('trunk.unlockFailed', { orderId: job.orderId, reason: m.reason ?? 'refused' });
+    });
+    socket.on('trunk.return', (m) => {
+      if (!mine(m.orderId)) return;
+      this.travel(m.position, async () => {
+        await this.send('trunk.returned', { orderId: m.orderId });
+        this.becomeIdle();
+      });
+    });
+  }
+
+  private atStore(): void {
+    const job = this.job;
+    const trunk = this.trunk;
+    if (!job || !trunk) return;
+    void this.send('store.collect', { orderId: job.orderId, storeId: trunk.storeId });
+  }
+
   private becomeIdle(): void {
     this.position = this.where();
     this.trip = null;
     this.job = null;
+    this.trunk = null;
     this.phase = 'idle';
   }
 

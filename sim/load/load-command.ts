@@ -19,6 +19,7 @@ export interface LoadCliOptions {
   positions: string;
   timeScale: string;
   cancelShare?: string;
+  flowRate?: string;
   secretFile?: string;
   record?: string;
   connectConcurrency: string;
@@ -68,6 +69,10 @@ export async function loadCommand(options: LoadCliOptions): Promise<void> {
     couriers: number('--couriers', options.couriers, 0, 100_000, true),
     customers: number('--customers', options.customers, 0, 1_000_000, true),
     rate: number('--rate', options.rate, 0.001, 100_000, false),
+    flowRate:
+      options.flowRate !== undefined
+        ? number('--flow-rate', options.flowRate, 0, 100_000, false)
+        : number('--rate', options.rate, 0.001, 100_000, false) / 5,
     durationMs: duration('--duration', options.duration),
     positionsPerSecond: number('--positions', options.positions, 0.01, 100, false),
     timeScale: number('--time-scale', options.timeScale, 1, 100_000, false),

@@ -46,6 +46,9 @@ export interface LoadReport {
   readonly orders: Record<string, number>;
 }
 
+/** Replies that name the order a command opened. */
+const OPENED = new Set(['errand.published', 'trunk.accepted', 'preorder.confirmed', 'rental.granted']);
+
 const perSecond = (n: number, seconds: number) => Math.round((n / Math.max(seconds, 1e-3)) * 10) / 10;
 
 /**
@@ -109,7 +112,9 @@ export class LoadRecorder {
     if (!('seq' in ack)) return;
     if (ack.duplicate) this.duplicates++;
     if (!this.keepRecords) return;
-    const published = ack.replies.find((r) => r.type === 'errand.published');
+    // an order opened by this command: an errand, a trunk delivery, a preorder or a rental
+    const opened = ack.replies.find((r) => OPENED.has(r.type));
+    const published = opened && { orderId: opened.orderId ?? opened.rentalId };
     const result = ack.replies.find((r) => r.type === 'errand.acceptResult');
     this.records.push({
       principal,

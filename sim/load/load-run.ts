@@ -4,11 +4,13 @@ import { mintToken } from '../../adapters/socketio/principal-token.ts';
 import type { Role } from '../../adapters/socketio/wire-protocol.ts';
 import type { City } from '../city/city.ts';
 import { UserError } from '../cli/user-error.ts';
+import { flowRegistry } from '../dispatch-server/flow-registry.ts';
 import { RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ActorClock } from './actor-clock.ts';
 import { CourierBot } from './courier-bot.ts';
 import { CustomerBot } from './customer-bot.ts';
+import { FlowLoad } from './flow-load.ts';
 import { type LoadShape, planLoad } from './load-plan.ts';
 import { LoadRecorder, type LoadReport, type RecordedCommand } from './load-report.ts';
 
@@ -28,6 +30,8 @@ export interface LoadRunOptions extends LoadShape {
   /** After the run, how long to wait for outstanding acks. */
   readonly drainMs: number;
   readonly keepRecords: boolean;
+  /** Orders of the other flows (trunk, preorder, rental) per second; 0 or absent: errands only. */
+  readonly flowRate?: number;
   /** Called about once a second with the live progress line. */
   readonly onProgress?: (line: string) => void;
 }
@@ -58,6 +62,8 @@ async function connect(
   options: LoadRunOptions,
   runId: string,
 ): Promise<DispatchClient | undefined> {
+  const existing = clients.get(id);
+  if (existing) return existing;
   const token = mintToken(
     options.secret,
     { sub: id, role, ttlSeconds: options.durationMs / 1000 + 600 },
@@ -130,6 +136,23 @@ export async function runLoad(
       },
     );
 
+    const flows =
+      (options.flowRate ?? 0) > 0
+        ? new FlowLoad({
+            registry: flowRegistry(scenario, city),
+            scenario,
+            city,
+            flowRate: options.flowRate ?? 0,
+            durationMs: options.durationMs,
+            random,
+            recorder,
+            clock,
+            runId,
+            connect: (id, role) => connect(clients, recorder, id, role, options, runId),
+          })
+        : undefined;
+    await flows?.connect();
+
     if (recorder.connected === 0 && plan.couriers.length + plan.customers.length > 0)
       throw new UserError(
         `--target: no connection to ${options.target} succeeded (${recorder.firstConnectError})`,
@@ -137,6 +160,8 @@ export async function runLoad(
     const started = performance.now();
     for (const bot of couriers) bot.begin();
     let nextOrder = 0;
+    let nextFlow = 0;
+    const flowOrders = flows?.orders ?? [];
     let lastProgress = started;
     while (performance.now() - started < options.durationMs) {
       const elapsed = performance.now() - started;
@@ -146,6 +171,8 @@ export async function runLoad(
         if (bot) void bot.publish(order);
         else recorder.error('publisher_not_connected');
       }
+      while (nextFlow < flowOrders.length && flowOrders[nextFlow].atMs <= elapsed)
+        void flows?.place(flowOrders[nextFlow++]);
       if (options.onProgress && performance.now() - lastProgress >= 1000) {
         lastProgress = performance.now();
         options.onProgress(recorder.progress(elapsed / 1000, options.durationMs / 1000));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { adapterProblems } from './adapters-schema.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 
 /** A scenario that failed validation; `problems` lists every one as `path: expected …, got …`. */
@@ -89,6 +90,14 @@ function semanticProblems(s: Scenario): string[] {
       out.push('fleet.couriers: expected at least one courier for errand demand, got 0');
   }
   out.push(...flowProblems(s, areaIds));
+  out.push(
+    ...adapterProblems(s.adapters, {
+      vehicles: s.fleet.vehicles.count + s.fleet.vehicles.rentalPool,
+      robots: s.fleet.robots.count,
+      storeIds: s.stores.list.map((st) => st.id),
+      perAreaStores: s.stores.perArea > 0,
+    }),
+  );
   s.fleet.couriers.shifts.forEach((sh, i) => {
     if (sh.start === sh.end)
       out.push(`fleet.couriers.shifts[${i}]: expected start != end, got both ${sh.start}`);

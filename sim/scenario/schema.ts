@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERRAND_CATEGORIES } from '../../machines/protocol.ts';
+import { adapterKey, adapterSchema } from './adapters-schema.ts';
 import {
   dispatchPreorderSchema,
   dispatchRentalSchema,
@@ -179,12 +180,6 @@ const dispatch = z
   })
   .strict();
 
-const adapter = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sim') }).strict(),
-  z.object({ kind: z.literal('mqtt'), url: z.string().url() }).passthrough(),
-  z.object({ kind: z.literal('socketio'), url: z.string().url() }).passthrough(),
-]);
-
 export const scenarioSchema = z
   .object({
     name: z.string().min(1),
@@ -211,14 +206,7 @@ export const scenarioSchema = z
       .object({ onTimeTargetRate: share.default(0.9), maxWaitMinutes: positive.default(10) })
       .strict()
       .default({ onTimeTargetRate: 0.9, maxWaitMinutes: 10 }),
-    adapters: z
-      .record(
-        z
-          .string()
-          .regex(/^(vehicle|beacon|robot|courier|customer|store|dispatch):[\w-]+$/, 'expected "kind:id"'),
-        adapter,
-      )
-      .default({}),
+    adapters: z.record(adapterKey, adapterSchema).default({}),
   })
   .strict();
 

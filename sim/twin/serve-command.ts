@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadWorld } from '../cli/load-world.ts';
 import { UserError } from '../cli/user-error.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { RealDevices } from '../world/real-devices.ts';
 import { clockToMs, formatSimTime, parseDuration } from '../world/time-of-day.ts';
 import { World } from '../world/world.ts';
 import { type CityGeometry, encodeCityGeometry } from './city-geometry.ts';
@@ -73,9 +74,13 @@ export async function serveCommand(scenarioPath: string, options: ServeOptions):
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
   const createWorld: WorldFactory = async (s, seed, reuse) => {
+    // real devices (a hybrid run) are connected per world; the world closes them with itself
+    const devices = await RealDevices.connect(s.adapters);
+    const options = { seed, ...(devices ? { devices } : {}) };
+    if (devices) log(`hybrid run: ${devices.describe().join(', ')} (paced to wall time)`);
     if (reuse && JSON.stringify(reuse.scenario.city) === JSON.stringify(s.city))
-      return new World(s, reuse.city, { seed });
-    return loadWorld(scenarioPath, s, { seed });
+      return new World(s, reuse.city, options);
+    return loadWorld(scenarioPath, s, options);
   };
   const live = new LiveWorld({
     scenario,

@@ -1,7 +1,7 @@
 import { type AnyActorRef, createActor } from 'xstate';
 import type { CryptoPort, KeyHandle } from '../../machines/crypto-port.ts';
 import type { Point, PortAnswer } from '../../machines/protocol.ts';
-import { type TelemetryParams, telemetryOf, vehicleMachine } from '../../machines/vehicle.ts';
+import { awaitsAck, type TelemetryParams, telemetryOf, vehicleMachine } from '../../machines/vehicle.ts';
 import type { City } from '../city/city.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { NetMessage, SimNet } from '../kernel/net.ts';
@@ -11,6 +11,8 @@ import type { Fleet, ParkingOccupancy } from './fleet.ts';
 import type { FlowMetrics } from './flow-metrics.ts';
 import type { Mobility } from './mobility.ts';
 import type { PlacedArea } from './population.ts';
+import type { RealDevices } from './real-devices.ts';
+import { type DeviceFix, deviceFixOf, realVehicleMachine } from './real-vehicles.ts';
 
 /** What the flow ports need from the world: its clock, net, movement, and actor bookkeeping. */
 export interface WorldPorts {
@@ -19,6 +21,8 @@ export interface WorldPorts {
   readonly mobility: Mobility;
   readonly city: City;
   readonly flowMetrics: FlowMetrics;
+  /** Actors played by real devices (hybrid runs); undefined when everything is simulated. */
+  readonly devices?: RealDevices;
   /** Delivers a world event (arrival, power, ack) to an actor, logged like a message. */
   inject(id: string, event: NetMessage): void;
   /**
@@ -55,6 +59,8 @@ export class VehiclePort {
   private readonly reported = new Set<string>();
   private readonly spaceIndex = new Map<string, number>();
   private readonly areaById: ReadonlyMap<string, PlacedArea>;
+  /** The last telemetry of each real car: its position and parking come from the device. */
+  private readonly fixes = new Map<string, DeviceFix>();
   /** Hooks for the radio: a car stopped (at a space or a curb) or set off. */
   onArrive: ((vehicleId: string, at: Point) => void) | null = null;
   onDepart: ((vehicleId: string) => void) | null = null;
@@ -91,6 +97,7 @@ export class VehiclePort {
         },
         travel: ({ self, context }, params) => this.drive(self.id, params.to, context.parkingSpaceId),
         actuate: ({ self }, params) => {
+          if (!awaitsAck(params.what)) return; // opening acts at once in the sim
           const ok = !this.actuators.bernoulli(v.actuatorFailureRate);
           world.kernel.after(ACK_DELAY_MS, () =>
             world.inject(self.id, { type: 'actuator.ack', what: params.what, ok }),
@@ -107,7 +114,11 @@ export class VehiclePort {
       if (placed.beaconId) this.beaconOf.set(placed.id, placed.beaconId);
       this.parkedIn.set(placed.id, placed.space);
       world.mobility.place(placed.id, 'car', placed.position);
-      const actor = createActor(machine, {
+      const device = world.devices?.get(placed.id);
+      const own = device
+        ? realVehicleMachine(machine, device, (event) => world.inject(placed.id, event))
+        : machine;
+      const actor = createActor(own, {
         id: placed.id,
         clock: world.kernel.clock,
         input: {
@@ -125,14 +136,31 @@ export class VehiclePort {
       this.actors.set(placed.id, actor);
       actor.subscribe((snap) => {
         if (this.reported.delete(placed.id) && snap.value.link === 'online')
-          this.telemetry.set(placed.id, telemetryOf(snap));
+          this.telemetry.set(placed.id, this.withFix(telemetryOf(snap)));
       });
       world.adopt(placed.id, 'vehicle', actor, (message, from) => {
         if (message.type === 'trunk.close') this.courierLeft(placed.id, from);
       });
       actor.start();
       this.telemetry.set(placed.id, telemetryOf(actor.getSnapshot()));
+      device?.streams.telemetry.subscribe((t) => this.deviceReported(placed.id, deviceFixOf(world.city, t)));
     }
+  }
+
+  /**
+   * A real car reported where it is: the world's locate and the placement checks use it (while the
+   * sim is not driving the car itself).
+   */
+  private deviceReported(vehicleId: string, fix: DeviceFix): void {
+    this.fixes.set(vehicleId, fix);
+    if (!this.world.mobility.isMoving(vehicleId)) this.world.mobility.place(vehicleId, 'car', fix.position);
+    const last = this.telemetry.get(vehicleId);
+    if (last) this.telemetry.set(vehicleId, this.withFix(last));
+  }
+
+  private withFix(t: TelemetryParams): TelemetryParams {
+    const fix = this.fixes.get(t.vehicleId);
+    return fix ? { ...t, ...fix } : t;
   }
 
   /** The car's actor (tests and the twin read its snapshot). */

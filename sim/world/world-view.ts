@@ -226,6 +226,7 @@ export class WorldView {
   }
 
   private variantOf(id: string): string | null {
+    if (this.world.isReal(id)) return 'real'; // a real device plays it: drawn and listed apart
     const ctx = this.context(id);
     if (!ctx) return null;
     for (const field of VARIANT_FIELDS) if (typeof ctx[field] === 'string') return ctx[field] as string;

@@ -16,12 +16,14 @@ import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { CourierAssignment } from './courier-assignment.ts';
+import { followDeviceEvents } from './device-events.ts';
 import { EscrowPayments } from './escrow-payments.ts';
 import { Flows } from './flows.ts';
 import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
 import { areaWeights, type PlacedArea, type Population, placePopulation, pointInArea } from './population.ts';
+import type { RealDevices } from './real-devices.ts';
 import { stateName } from './state-name.ts';
 import { clockToMs } from './time-of-day.ts';
 
@@ -33,6 +35,8 @@ export interface WorldOptions {
   readonly seed?: number;
   /** Writes the event log as JSONL to this path. */
   readonly logPath?: string;
+  /** Actors played by real devices (a hybrid run, paced to wall time); the world closes them. */
+  readonly devices?: RealDevices;
 }
 
 export interface RunResult {
@@ -79,6 +83,7 @@ export class World {
   private readonly storesByArea = new Map<string, string[]>();
   private readonly prepStreams = new Map<string, RandomStream>();
   private lostDemand = 0;
+  readonly devices: RealDevices | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -86,6 +91,7 @@ export class World {
     options: WorldOptions = {},
   ) {
     this.seed = options.seed ?? scenario.seed;
+    this.devices = options.devices;
     this.random = new RandomStreams(this.seed);
     this.log = new EventLog(options.logPath);
     this.net = new SimNet(this.kernel, this.log, scenario.netLatencyMs);
@@ -122,6 +128,7 @@ export class World {
         this.assignment.orderStep(params.orderId, params.step);
       },
       payments: (instruction) => this.payments.execute(instruction),
+      devices: options.devices,
     });
     this.createDispatch();
     this.createStores();
@@ -131,6 +138,20 @@ export class World {
     this.scheduleDays(0);
     this.scheduleErrandDemand();
     this.flows.startDemand();
+    if (options.devices)
+      followDeviceEvents(options.devices, {
+        kernel: this.kernel,
+        city,
+        mobility: this.mobility,
+        inject: (id, event) => this.inject(id, event),
+        robotUser: (id) =>
+          (this.snapshotOf(id) as { context?: { user?: string | null } })?.context?.user ?? null,
+      });
+  }
+
+  /** Whether a real device plays this actor (the twin marks it). */
+  isReal(id: string): boolean {
+    return this.devices?.has(id) ?? false;
   }
 
   /** Runs as fast as possible up to `until` (sim ms). */
@@ -200,6 +221,7 @@ export class World {
     for (const actor of this.actors.values()) actor.stop();
     for (const { actor } of this.adopted.values()) actor.stop();
     this.dispatch.stop();
+    await this.devices?.close();
     await this.log.close();
   }
 

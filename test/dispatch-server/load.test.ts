@@ -58,6 +58,8 @@ describe('citytwin load', () => {
       '2',
       '--time-scale',
       '200',
+      '--flow-rate',
+      '3',
       '--cancel-share',
       '0.3',
       '--seed',
@@ -72,7 +74,16 @@ describe('citytwin load', () => {
 
     expect(report.protocolErrors).toBe(0);
     expect(report.errors).toEqual({});
-    expect(report.actors).toEqual({ couriers: 16, customers: 30, connected: 46 });
+    // couriers and customers, plus the cars, stores, gateways and owners the other flows involve
+    expect(report.actors).toMatchObject({ couriers: 16, customers: 30 });
+    expect(report.actors.connected).toBeGreaterThan(46);
+    // the other flows went over the wire: trunk deliveries, preorders, rentals, key actions
+    expect(report.orders['trunk.accepted']).toBeGreaterThan(0);
+    expect(report.orders['preorder.confirmed']).toBeGreaterThan(0);
+    expect(report.orders['rental.granted']).toBeGreaterThan(0);
+    expect(report.orders['key.door_unlock']).toBeGreaterThan(0);
+    for (const type of ['trunk.order', 'preorder.place', 'rental.request', 'vehicle.telemetry', 'key.result'])
+      expect(report.latencyMs[type]?.count, type).toBeGreaterThan(0);
     expect(report.commands.acked).toBe(report.commands.sent);
     expect(report.orders.published).toBeGreaterThan(15);
     expect(report.orders.acceptWon).toBeGreaterThan(0);
@@ -93,7 +104,8 @@ describe('citytwin load', () => {
     expect(records.length).toBe(report.commands.ok);
     const state = await stateOf(server.url, true);
     checkAgainstJournal(db, records, state);
-    expect(state.orders.steps.created).toBe(report.orders.published);
+    const opened = ['published', 'trunk.accepted', 'preorder.confirmed', 'rental.granted'];
+    expect(state.orders.steps.created).toBe(opened.reduce((n, k) => n + (report.orders[k] ?? 0), 0));
     expect(state.couriers.online).toBe(0);
 
     const metrics = (await (await fetch(`${server.url}/metrics`)).json()) as {

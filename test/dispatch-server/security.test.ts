@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DispatchClient } from '../../adapters/socketio/dispatch-client.ts';
 import { mintToken } from '../../adapters/socketio/principal-token.ts';
-import type { Ack, CommandAck, OutboundMessage, Role } from '../../adapters/socketio/wire-protocol.ts';
+import {
+  type Ack,
+  type CommandAck,
+  inboundTypesFor,
+  type OutboundMessage,
+  type Role,
+} from '../../adapters/socketio/wire-protocol.ts';
+import { issueKey } from '../../machines/digital-key.ts';
+import { flowRegistry } from '../../sim/dispatch-server/flow-registry.ts';
+import { DEFAULT_SCENARIO } from '../../sim/dispatch-server/server-command.ts';
+import { scenarioCity } from '../../sim/load/scenario-city.ts';
+import { loadScenario } from '../../sim/scenario/load-scenario.ts';
 import {
   client,
   eventually,
@@ -119,12 +130,100 @@ describe('dispatch server security', () => {
     expect(await attempt('not-a-token', 'courier')).toBe('unauthorised: malformed token');
   });
 
+  it('relays a key to a car only when dispatch signed it for the presenter and that car', async () => {
+    const scenario = loadScenario(DEFAULT_SCENARIO);
+    const registry = flowRegistry(scenario, await scenarioCity(DEFAULT_SCENARIO, scenario));
+    const now = Math.floor(Date.now() / 1000);
+    const keyFor = (holderId: string, vehicleId: string) =>
+      issueKey(registry.input.keys.crypto, registry.input.keys.privateKey, {
+        keyId: `T0:${holderId}`,
+        vehicleId,
+        holderId,
+        entitlements: ['trunk_open'],
+        validFrom: now,
+        validUntil: now + 600,
+        maxUses: 1,
+        revocationEpoch: 0,
+        issuedAt: now,
+      });
+    const car = await connect('V1', 'vehicle');
+    const other = await connect('V2', 'vehicle');
+    const heard = inbox(car, ['key.present']);
+    const heardByOther = inbox(other, ['key.present']);
+    const courier = await connect('CP-key', 'courier');
+    const present = (key: ReturnType<typeof keyFor>, vehicleId: string, n: number) =>
+      courier.raw('vehicle.key', {
+        cid: `k-${n}`,
+        vehicleId,
+        requestId: `open-${n}`,
+        action: 'trunk_open',
+        key,
+      });
+    // another courier's key (really signed by dispatch), a forged one, one for another car, the wrong action
+    expect(await present(keyFor('CP-other', 'V1'), 'V1', 1)).toMatchObject({ ok: false, error: 'forbidden' });
+    const forged = { ...keyFor('CP-key', 'V1'), signature: new Uint8Array(64) };
+    expect(await present(forged, 'V1', 2)).toMatchObject({
+      ok: false,
+      error: 'forbidden',
+      message: /not signed/,
+    });
+    expect(await present(keyFor('CP-key', 'V1'), 'V2', 3)).toMatchObject({ ok: false, error: 'forbidden' });
+    expect(
+      await courier.raw('vehicle.key', {
+        cid: 'k-4',
+        vehicleId: 'V1',
+        requestId: 'open-4',
+        action: 'engine_start',
+        key: keyFor('CP-key', 'V1'),
+      }),
+    ).toMatchObject({ ok: false, error: 'forbidden', message: /does not entitle/ });
+    // its own key for this car: relayed to the car, and the car's answer comes back to it only
+    const answers = inbox(courier, ['key.result']);
+    expect(
+      acked(
+        await courier.command('vehicle.key', {
+          vehicleId: 'V1',
+          requestId: 'open-5',
+          action: 'trunk_open',
+          key: keyFor('CP-key', 'V1') as never,
+        }),
+      ),
+    ).toMatchObject({ ok: true });
+    await eventually(() => heard.length === 1, 5000, 'the car to be asked');
+    expect(heard[0]).toMatchObject({ requestId: 'open-5', holderId: 'CP-key', action: 'trunk_open' });
+    expect(heardByOther).toEqual([]);
+    expect(
+      acked(await car.command('key.result', { requestId: 'open-5', action: 'trunk_open', ok: true })),
+    ).toMatchObject({ ok: true });
+    await eventually(() => answers.length === 1, 5000, 'the answer to reach the courier');
+    // a vehicle token cannot act as another vehicle
+    const spoof = await other.raw('vehicle.telemetry', {
+      cid: 's-1',
+      vehicleId: 'V1',
+      position: HOME,
+      parked: true,
+      parkingSpaceId: null,
+      trunk: 'closed',
+      revocationEpoch: 0,
+    });
+    expect(spoof).toMatchObject({ ok: false, error: 'forbidden', message: /vehicleId is "V1"/ });
+    expect(
+      await other.raw('key.result', {
+        cid: 's-2',
+        vehicleId: 'V1',
+        requestId: 'open-5',
+        action: 'trunk_open',
+        ok: true,
+      }),
+    ).toMatchObject({ ok: false, error: 'forbidden' });
+  });
+
   it('gives every role its namespace and lets it send only its own message types', async () => {
     for (const role of ['store', 'vehicle', 'robot', 'beacon-gateway'] as const) {
       const c = await connect(`${role}-1`, role);
       expect(acked(await c.query('session.hello', {}))).toMatchObject({
         ok: true,
-        result: { principal: `${role}-1`, role, accepts: ['session.hello'] },
+        result: { principal: `${role}-1`, role, accepts: inboundTypesFor(role) },
       });
       expect(await c.raw('errand.publish', { cid: 'x-1', ...request('r-x') })).toMatchObject({
         ok: false,

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotFrom } from 'xstate';
 import { getPathsFromEvents } from 'xstate/graph';
 import {
-  type ErrandOrderEvent,
   errandOrderMachine,
   type LifecycleParams,
   type OrderToDispatch,
   type SendParams,
 } from '../../machines/errand-order.ts';
-import { COURIER, FEES, OTHER_COURIER, OTHER_PUBLISHER, orderInput, PUBLISHER, TIMING } from './fixtures.ts';
+import { key, scenarios } from './errand-order.coverage.ts';
+import { COURIER, FEES, OTHER_COURIER, orderInput, PUBLISHER, TIMING } from './fixtures.ts';
 import {
   advance,
   type CoverageReport,
@@ -17,12 +16,10 @@ import {
   initialSnapshot,
   pathEvents,
   printCoverage,
-  type ScenarioOf,
   startRecorded,
 } from './transition-coverage.ts';
 
 type OrderMachine = typeof errandOrderMachine;
-type Snap = SnapshotFrom<OrderMachine>;
 type Settle = Extract<OrderToDispatch, { type: 'ledger.settle' }>;
 type Hold = Extract<OrderToDispatch, { type: 'ledger.hold' }>;
 
@@ -32,42 +29,6 @@ const accept = (courierId: string) => ({ type: 'errand.accept', orderId: ORDER, 
 const pickedUp = { type: 'errand.pickedUp', orderId: ORDER, courierId: COURIER } as const;
 const delivered = { type: 'errand.delivered', orderId: ORDER, courierId: COURIER } as const;
 const cancel = { type: 'errand.cancel', orderId: ORDER, publisherId: PUBLISHER } as const;
-
-/** Every message the order reacts to, from the right and the wrong party. */
-function events(s: Snap): ErrandOrderEvent[] {
-  const orderId = s.context.orderId;
-  return [
-    { type: 'route.quote', orderId, distance: 1_800, duration: 400 },
-    { type: 'route.quote', orderId, distance: null, duration: null },
-    { type: 'errand.republish', orderId },
-    { type: 'couriers.found', orderId, courierIds: [COURIER, OTHER_COURIER] },
-    { type: 'errand.accept', orderId, courierId: COURIER },
-    { type: 'errand.accept', orderId, courierId: OTHER_COURIER },
-    { type: 'errand.pickedUp', orderId, courierId: COURIER },
-    { type: 'errand.pickedUp', orderId, courierId: OTHER_COURIER },
-    { type: 'errand.delivered', orderId, courierId: COURIER },
-    { type: 'errand.delivered', orderId, courierId: OTHER_COURIER },
-    { type: 'errand.cancel', orderId, publisherId: PUBLISHER },
-    { type: 'errand.cancel', orderId, publisherId: OTHER_PUBLISHER },
-    { type: 'errand.confirm', orderId, publisherId: PUBLISHER },
-    { type: 'errand.confirm', orderId, publisherId: OTHER_PUBLISHER },
-    { type: 'errand.dispute', orderId, publisherId: PUBLISHER, reason: 'late' },
-    { type: 'errand.dispute', orderId, publisherId: OTHER_PUBLISHER, reason: 'late' },
-  ];
-}
-
-/** The guards read only the assigned courier (and the fixed publisher). */
-const key = (s: Snap) => JSON.stringify([s.value, s.context.courierId]);
-
-const scenarios: ScenarioOf<OrderMachine>[] = [
-  { name: 'ordinary fee', input: orderInput(), events, key },
-  {
-    name: 'professional fee',
-    input: orderInput({ feeMode: 'professional', offeredFee: undefined }),
-    events,
-    key,
-  },
-];
 
 function ofType<T extends { type: string }, K extends T['type']>(list: readonly T[], type: K) {
   return list.filter((m): m is Extract<T, { type: K }> => m.type === type);

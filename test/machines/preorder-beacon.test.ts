@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotFrom } from 'xstate';
-import { type BeaconEvent, type BeaconInput, beaconMachine, beaconSlot } from '../../machines/beacon.ts';
-import { type BeaconDeskEvent, beaconDeskMachine } from '../../machines/beacon-desk.ts';
+import { beaconMachine, beaconSlot } from '../../machines/beacon.ts';
+import { beaconDeskMachine } from '../../machines/beacon-desk.ts';
 import { ephemeralId } from '../../machines/ephemeral-id.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
-import { mapKeys } from '../../machines/persistent-map.ts';
-import { type PreorderEvent, type PreorderInput, preorderMachine } from '../../machines/preorder.ts';
+import { preorderMachine } from '../../machines/preorder.ts';
 import { crypto } from '../domain/crypto-fixture.ts';
+import {
+  at,
+  BEACON,
+  beaconScenarios,
+  DESK,
+  deskScenarios,
+  eidOf,
+  preorderScenarios,
+  SECRET,
+  SLOT_MS,
+} from './preorder-beacon.coverage.ts';
 import {
   advance,
   type CoverageReport,
@@ -15,43 +24,11 @@ import {
   startRecorded,
 } from './transition-coverage.ts';
 
-const SECRET = new Uint8Array(16).fill(7);
-const SLOT_MS = 300_000;
-
 // ── preorder ──────────────────────────────────────────────────────────────────────────────────
-
-const PREORDER: PreorderInput = {
-  orderId: 'P1',
-  request: {
-    requestId: 'U1-R1',
-    customerId: 'U1',
-    beaconId: 'B1',
-    storeId: 'S1',
-    items: [{ productId: 'p1', qty: 1 }],
-    totalCents: 900,
-  },
-  pickupWindowMs: 90,
-  handoverTimeoutMs: 20,
-  placedAt: 0,
-};
-const preorderEvents: PreorderEvent[] = [
-  { type: 'preorder.arrived', orderId: 'P1', storeId: 'S1' },
-  { type: 'preorder.arrived', orderId: 'P1', storeId: 'S2' },
-  { type: 'preorder.handedOver', orderId: 'P1', storeId: 'S1' },
-  { type: 'store.preorderRefused', orderId: 'P1', storeId: 'S1', reason: 'closed' },
-  { type: 'order.repeat', orderId: 'P1' },
-];
 
 let preorderReport: CoverageReport<typeof preorderMachine> | undefined;
 const preorderCoverage = () => {
-  preorderReport ??= coverTransitions(preorderMachine, [
-    {
-      name: 'preorder',
-      input: PREORDER,
-      events: () => preorderEvents,
-      key: (s: SnapshotFrom<typeof preorderMachine>) => JSON.stringify(s.value),
-    },
-  ]);
+  preorderReport ??= coverTransitions(preorderMachine, preorderScenarios);
   return preorderReport;
 };
 
@@ -84,32 +61,9 @@ describe('preorderMachine', () => {
 
 // ── beacon ────────────────────────────────────────────────────────────────────────────────────
 
-const BEACON: BeaconInput = {
-  id: 'B1',
-  vehicleId: 'V1',
-  secret: SECRET,
-  crypto,
-  clockOffsetMs: 90_000,
-  slotSeconds: 300,
-};
-const beaconEvents: BeaconEvent[] = [
-  { type: 'power.on', at: 1_000_000 },
-  { type: 'power.off', at: 1_100_000 },
-  { type: 'beacon.pair', phoneId: 'U1' },
-  { type: 'beacon.pair', phoneId: 'U9' },
-];
-
 describe('beaconMachine', () => {
   it('reaches every transition on an xstate/graph path', () => {
-    const r = coverTransitions(beaconMachine, [
-      {
-        name: 'beacon',
-        input: BEACON,
-        events: () => beaconEvents,
-        key: (s: SnapshotFrom<typeof beaconMachine>) =>
-          JSON.stringify([s.value, s.context.pairedPhone, Math.min(s.context.rotations, 1)]),
-      },
-    ]);
+    const r = coverTransitions(beaconMachine, beaconScenarios);
     printCoverage(r);
     expect(r.mismatches).toEqual([]);
     expect(r.uncovered.map((t) => t.key)).toEqual([]);
@@ -152,35 +106,8 @@ describe('beaconMachine', () => {
 
 // ── beacon desk ───────────────────────────────────────────────────────────────────────────────
 
-const DESK = {
-  crypto,
-  registry: [
-    { deviceId: 'B1', secret: SECRET },
-    { deviceId: 'B2', secret: new Uint8Array(16).fill(9) },
-  ],
-  slotSeconds: 300,
-  driftSlots: 1,
-};
-const at = 10 * SLOT_MS + 1_000;
-const eidOf = (secret: Uint8Array, slot: number) => ephemeralId(crypto, secret, slot);
-const deskEvents: BeaconDeskEvent[] = [
-  { type: 'beacon.bind', orderId: 'P1', beaconId: 'B1', storeId: 'S1' },
-  { type: 'beacon.unbind', orderId: 'P1', beaconId: 'B1' },
-  { type: 'beacon.unbind', orderId: 'P7', beaconId: 'B1' },
-  { type: 'scanner.report', storeId: 'S1', eid: eidOf(SECRET, 10), heardAt: at },
-];
-
 describe('beaconDeskMachine', () => {
-  const report = () =>
-    coverTransitions(beaconDeskMachine, [
-      {
-        name: 'desk',
-        input: DESK,
-        events: () => deskEvents,
-        key: (s: SnapshotFrom<typeof beaconDeskMachine>) =>
-          JSON.stringify([mapKeys(s.context.bound), Object.keys(s.context.seen.acceptedBySlot)]),
-      },
-    ]);
+  const report = () => coverTransitions(beaconDeskMachine, deskScenarios);
 
   it('reaches every transition on an xstate/graph path', () => {
     const r = report();

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotFrom } from 'xstate';
 import { checkStockConservation, inCarts } from '../../machines/cart.ts';
-import { type CartDeskEvent, type CartDeskInput, cartDeskMachine } from '../../machines/cart-desk.ts';
+import { cartDeskMachine } from '../../machines/cart-desk.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
 import type { PaymentInstruction } from '../../machines/payments-port.ts';
-import { mapKeys } from '../../machines/persistent-map.ts';
-import { type RobotEvent, type RobotInput, robotMachine } from '../../machines/robot.ts';
+import { robotMachine } from '../../machines/robot.ts';
+import { DESK, deskScenarios, ROBOT, robotScenarios, user } from './robot-carts.coverage.ts';
 import {
   advance,
   type CoverageReport,
@@ -16,55 +15,9 @@ import {
 
 // ── robot ─────────────────────────────────────────────────────────────────────────────────────
 
-const ROBOT: RobotInput = {
-  id: 'RB1',
-  depot: { x: 0, y: 0 },
-  stops: [
-    { x: 100, y: 0 },
-    { x: 200, y: 0 },
-  ],
-  dwellMs: 30,
-  restockMs: 10,
-  restockBelow: 0,
-  load: { water: 1 },
-  sessionTimeoutMs: 50,
-};
-const user = (type: string, extra: Record<string, unknown> = {}) =>
-  ({ type, userId: 'U1', ...extra }) as unknown as RobotEvent;
-const robotEvents: RobotEvent[] = [
-  { type: 'shift.start' },
-  { type: 'shift.end' },
-  { type: 'travel.arrived', position: { x: 100, y: 0 } },
-  { type: 'robot.identify', userId: 'U1', memberCode: 'M-U1' },
-  { type: 'robot.identify', userId: 'U2', memberCode: 'M-U2' },
-  user('robot.take', { productId: 'water' }),
-  user('robot.putBack', { productId: 'water' }),
-  user('robot.showCart'),
-  user('robot.pay', { paymentId: 'pay-1' }),
-  user('robot.leave'),
-  { type: 'cart.list', userId: 'U1', lines: [], totalCents: 0 },
-  { type: 'cart.paid', userId: 'U1', paymentId: 'pay-1', lines: [], totalCents: 150 },
-  { type: 'cart.payRefused', userId: 'U1', paymentId: 'pay-1', reason: 'empty_cart' },
-];
-
 let robotReport: CoverageReport<typeof robotMachine> | undefined;
 const robotCoverage = () => {
-  robotReport ??= coverTransitions(robotMachine, [
-    {
-      name: 'robot',
-      input: ROBOT,
-      events: () => robotEvents,
-      key: (s: SnapshotFrom<typeof robotMachine>) =>
-        JSON.stringify([
-          s.value,
-          s.context.stock,
-          s.context.user,
-          s.context.taken,
-          s.context.shiftEnding,
-          s.context.stopIndex,
-        ]),
-    },
-  ]);
+  robotReport ??= coverTransitions(robotMachine, robotScenarios);
   return robotReport;
 };
 
@@ -115,37 +68,8 @@ describe('robotMachine', () => {
 
 // ── cart desk ─────────────────────────────────────────────────────────────────────────────────
 
-const DESK: CartDeskInput = { prices: { water: 150, cake: 400 }, unpaidGraceMs: 40 };
-const deskEvents: CartDeskEvent[] = [
-  { type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'water' },
-  { type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'mystery' },
-  { type: 'cart.putBack', robotId: 'RB1', userId: 'U1', productId: 'water' },
-  { type: 'cart.get', userId: 'U1', replyTo: 'RB1' },
-  { type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'U1' },
-  { type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U1' },
-  { type: 'cart.autoSettle', userId: 'U1' },
-];
-
 describe('cartDeskMachine', () => {
-  const report = () =>
-    coverTransitions(cartDeskMachine, [
-      {
-        name: 'carts',
-        input: DESK,
-        // at most two items in the cart and two carts: keeps the graph finite
-        events: (s) => {
-          const items = Object.values(s.context.book.carts.U1 ?? {}).reduce((n, q) => n + q, 0);
-          return items < 2 && s.context.cartSeq < 2 ? deskEvents : deskEvents.slice(2);
-        },
-        key: (s: SnapshotFrom<typeof cartDeskMachine>) =>
-          JSON.stringify([
-            s.context.book.carts,
-            mapKeys(s.context.openCarts),
-            mapKeys(s.context.receipts),
-            s.context.cartSeq,
-          ]),
-      },
-    ]);
+  const report = () => coverTransitions(cartDeskMachine, deskScenarios);
 
   it('reaches every transition on an xstate/graph path, charging each payment id once', () => {
     const r = report();
@@ -163,8 +87,8 @@ describe('cartDeskMachine', () => {
 
   it('charges a repeated pay instruction once, and settles an abandoned cart after the grace', () => {
     const run = startRecorded(cartDeskMachine, DESK);
-    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'water' });
-    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'cake' });
+    run.send({ type: 'cart.take', readingId: 'RB1:1', robotId: 'RB1', userId: 'U1', productId: 'water' });
+    run.send({ type: 'cart.take', readingId: 'RB1:2', robotId: 'RB1', userId: 'U1', productId: 'cake' });
     run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'RB1' });
     run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'U1' });
     expect(run.effectsOf<PaymentInstruction>('payments')).toEqual([
@@ -176,7 +100,7 @@ describe('cartDeskMachine', () => {
       ['RB1', 'cart.paid', 550],
       ['U1', 'cart.paid', 550],
     ]);
-    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U2', productId: 'water' });
+    run.send({ type: 'cart.take', readingId: 'RB1:3', robotId: 'RB1', userId: 'U2', productId: 'water' });
     run.send({ type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U2' });
     advance(run.clock, 40);
     expect(run.effectsOf<PaymentInstruction>('payments').at(-1)).toMatchObject({
@@ -208,8 +132,8 @@ describe('cartDeskMachine', () => {
 
   it('cancels a cart whose items all went back, and refuses to pay an empty one', () => {
     const run = startRecorded(cartDeskMachine, DESK);
-    run.send({ type: 'cart.take', robotId: 'RB1', userId: 'U1', productId: 'water' });
-    run.send({ type: 'cart.putBack', robotId: 'RB1', userId: 'U1', productId: 'water' });
+    run.send({ type: 'cart.take', readingId: 'RB1:4', robotId: 'RB1', userId: 'U1', productId: 'water' });
+    run.send({ type: 'cart.putBack', readingId: 'RB1:5', robotId: 'RB1', userId: 'U1', productId: 'water' });
     run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-2', replyTo: 'U1' });
     run.send({ type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U1' });
     expect(run.effectsOf<SendParams>('send').at(-1)?.message).toMatchObject({

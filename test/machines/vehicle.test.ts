@@ -1,137 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotFrom } from 'xstate';
-import { type DigitalKey, issueKey, type KeyIssue } from '../../machines/digital-key.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
-import {
-  type AuditParams,
-  type KeyPresent,
-  telemetryOf,
-  type VehicleEvent,
-  type VehicleInput,
-  vehicleMachine,
-} from '../../machines/vehicle.ts';
-import { crypto, issuer, otherIssuer } from '../domain/crypto-fixture.ts';
+import { type AuditParams, telemetryOf, vehicleMachine } from '../../machines/vehicle.ts';
 import {
   advance,
   type CoverageReport,
   coverTransitions,
   printCoverage,
-  type ScenarioOf,
   startRecorded,
 } from './transition-coverage.ts';
+import {
+  ack,
+  COURIER,
+  forged,
+  input,
+  key,
+  OWNER,
+  ownerKey,
+  presentKey,
+  scenarios,
+  trunkKey,
+} from './vehicle.coverage.ts';
 
 type VehicleMachine = typeof vehicleMachine;
-type Snap = SnapshotFrom<VehicleMachine>;
-
-const V = 'V1';
-const OWNER = 'U1';
-const COURIER = 'CP1';
-
-function input(online = true): VehicleInput {
-  return {
-    id: V,
-    ownerId: OWNER,
-    position: { x: 0, y: 0 },
-    parkingSpaceId: 'P1',
-    crypto,
-    issuerPublicKey: issuer.publicKey,
-    autoRelockMs: 30,
-    relockRetryMs: 20,
-    online,
-  };
-}
-
-function key(fields: Partial<KeyIssue>, signer = issuer.privateKey): DigitalKey {
-  return issueKey(crypto, signer, {
-    keyId: 'K',
-    vehicleId: V,
-    holderId: OWNER,
-    entitlements: ['door_unlock'],
-    validFrom: 0,
-    validUntil: 1_000,
-    maxUses: null,
-    revocationEpoch: 0,
-    issuedAt: 0,
-    ...fields,
-  });
-}
-
-const ownerKey = key({ keyId: 'O1', entitlements: ['door_unlock', 'door_lock', 'engine_start'] });
-const trunkKey = key({ keyId: 'T1-K1', holderId: COURIER, entitlements: ['trunk_open'], maxUses: 1 });
-const forged = key({ keyId: 'F1', entitlements: ['door_unlock', 'trunk_open'] }, otherIssuer.privateKey);
-const expired = key({ keyId: 'X1', validFrom: 0, validUntil: 10 });
-
-function presentKey(k: DigitalKey, action: KeyPresent['action'], presenterId = k.holderId, atSeconds = 100) {
-  return {
-    type: 'key.present',
-    requestId: `${k.keyId}:${action}`,
-    presenterId,
-    key: k,
-    action,
-    at: atSeconds * 1000,
-  } as const;
-}
-
-const ack = (what: 'door_lock' | 'trunk_latch', ok: boolean) => ({ type: 'actuator.ack', what, ok }) as const;
-
-/** Three focused explorations keep each graph small: an owner's trip, a trunk delivery, the link. */
-const ownerEvents: VehicleEvent[] = [
-  presentKey(ownerKey, 'door_unlock'),
-  presentKey(ownerKey, 'engine_start'),
-  presentKey(ownerKey, 'door_lock'),
-  presentKey(ownerKey, 'trunk_open'),
-  { type: 'drive.to', to: { x: 500, y: 0 }, parkingSpaceId: 'P2' },
-  { type: 'travel.arrived', position: { x: 500, y: 0 } },
-  { type: 'engine.stop' },
-  ack('door_lock', true),
-  ack('door_lock', false),
-];
-const trunkEvents: VehicleEvent[] = [
-  presentKey(trunkKey, 'trunk_open'),
-  presentKey(trunkKey, 'door_unlock'),
-  presentKey(trunkKey, 'trunk_open', 'someone-else'),
-  presentKey(forged, 'trunk_open', OWNER),
-  presentKey(expired, 'door_unlock'),
-  { type: 'trunk.close', presenterId: COURIER },
-  ack('trunk_latch', true),
-  ack('trunk_latch', false),
-];
-const linkEvents: VehicleEvent[] = [
-  { type: 'link.lost' },
-  { type: 'link.restored' },
-  { type: 'vehicle.revoke', keyId: 'O1' },
-  { type: 'vehicle.revokeAll', epoch: 1 },
-  presentKey(ownerKey, 'door_unlock'),
-  ack('door_lock', true),
-];
-
-const graphKey = (s: Snap) =>
-  JSON.stringify([
-    s.value,
-    s.context.keys.revocationEpoch,
-    s.context.keys.revokedKeyIds,
-    Object.entries(s.context.keys.usesByKey).map(([k, n]) => [k, Math.min(n, 2)]),
-    s.context.trunkOpenedBy,
-    Math.min(s.context.failedAttempts, 1),
-    s.context.parkingSpaceId,
-  ]);
-
-const scenarios: ScenarioOf<VehicleMachine>[] = [
-  { name: 'owner trip', input: input(), events: () => ownerEvents, key: graphKey },
-  { name: 'trunk delivery', input: input(), events: () => trunkEvents, key: graphKey },
-  {
-    name: 'link and revocation (starts offline)',
-    input: input(false),
-    events: () => linkEvents,
-    key: graphKey,
-  },
-  {
-    name: 'link and revocation (starts online)',
-    input: input(true),
-    events: () => linkEvents,
-    key: graphKey,
-  },
-];
 
 let report: CoverageReport<VehicleMachine> | undefined;
 function coverage(): CoverageReport<VehicleMachine> {
@@ -208,13 +98,13 @@ describe('vehicleMachine behaviour', () => {
     const run = startRecorded(vehicleMachine, input());
     run.send(presentKey(ownerKey, 'door_unlock'));
     advance(run.clock, 30);
-    expect(run.effectsOf('actuate')).toEqual([{ what: 'door_lock' }]);
+    expect(run.effectsOf('actuate')).toEqual([{ what: 'door_unlock' }, { what: 'door_lock' }]);
     run.send(ack('door_lock', false));
     expect(run.actor.getSnapshot().matches({ doors: 'alarm' })).toBe(true);
     advance(run.clock, 20);
     run.send(ack('door_lock', true));
     expect(run.actor.getSnapshot().matches({ doors: 'locked' })).toBe(true);
-    expect(run.effectsOf('actuate')).toHaveLength(2);
+    expect(run.effectsOf('actuate')).toHaveLength(3);
   });
 
   it('keeps a revocation while offline: the revoked key is refused with no link', () => {

@@ -67,6 +67,21 @@ describe('a full simulated Monaco day, all five flows (seed 7, demand and courie
     expect(rental.upgraded).toBeGreaterThan(0);
     const ads = preorder.refusedAdvertisements as Record<string, number>;
     expect((ads.unknown_device ?? 0) + (ads.outside_window ?? 0) + (ads.replayed ?? 0)).toBeGreaterThan(0);
+    // no car left unlocked: when the day ends every parked car with its engine off is locked and
+    // its trunk latched (auto-relock and relock retries must have closed everything they opened)
+    let vehicles = 0;
+    for (const a of world.actorIds()) {
+      if (a.kind !== 'vehicle') continue;
+      vehicles++;
+      const v = (world.snapshotOf(a.id) as { value: Record<string, unknown> }).value;
+      if (v.engine === 'off')
+        expect({ id: a.id, doors: v.doors, trunk: v.trunk }).toEqual({
+          id: a.id,
+          doors: 'locked',
+          trunk: 'closed',
+        });
+    }
+    expect(vehicles).toBeGreaterThan(500);
     // stock: everything loaded is in a robot, in a cart, or sold
     const stock = robot.stock as Record<string, number>;
     expect(stock.inRobots! + stock.inCarts! + stock.sold!).toBe(stock.loaded);
