@@ -37,6 +37,12 @@ export interface CartDeskContext extends CartDeskInput {
   receipts: PersistentMap<Receipt>;
   /** Sensor readings already applied: a reading delivered twice changes the cart once. */
   readings: PersistentMap<true>;
+  /**
+   * Readings of ended sessions that have not arrived yet (user → reading ids). An unpaid cart waits
+   * for them before it is charged, and one that arrives after the cart was paid starts the grace of
+   * the cart it opens: what a robot sends again after an outage still ends up paid or put back.
+   */
+  awaiting: PersistentMap<readonly string[]>;
   /** Items paid for, per product (stock conservation: robots + carts + sold = loaded). */
   sold: Readonly<Record<string, number>>;
   /** Cents charged through the payments port. */
@@ -50,9 +56,34 @@ export type CartDeskEvent = At &
     | { type: 'cart.putBack'; readingId: string; robotId: string; userId: string; productId: string }
     | { type: 'cart.get'; userId: string; replyTo: string }
     | { type: 'cart.pay'; userId: string; paymentId: string; replyTo: string }
-    | { type: 'cart.sessionEnded'; robotId: string; userId: string }
+    | {
+        type: 'cart.sessionEnded';
+        readingId: string;
+        robotId: string;
+        userId: string;
+        /** The take and put-back readings of the session that ended. */
+        sessionReadings: readonly string[];
+      }
     | { type: 'cart.autoSettle'; userId: string }
   );
+
+/** Tells the robot its reading is recorded, so it stops sending it again. */
+function recordedFor(event: CartDeskEvent): SendParams {
+  const reading = event as { robotId: string; readingId: string };
+  return { to: reading.robotId, message: { type: 'cart.recorded', readingId: reading.readingId } };
+}
+
+/** The user's awaited readings without one that just arrived. */
+function arrived(
+  awaiting: PersistentMap<readonly string[]>,
+  userId: string,
+  readingId: string,
+): PersistentMap<readonly string[]> {
+  const ids = mapGet(awaiting, userId);
+  if (!ids?.includes(readingId)) return awaiting;
+  const rest = ids.filter((id) => id !== readingId);
+  return rest.length > 0 ? mapSet(awaiting, userId, rest) : mapDelete(awaiting, userId);
+}
 
 function lifecycle(cartId: string, step: LifecycleParams['step'], now: number): LifecycleParams {
   return { orderId: cartId, flow: 'robot', step, courierId: null, dueBy: now };
@@ -89,9 +120,9 @@ export const cartDeskMachine = setup({
     count: (_, _params: CountParams) => {},
   },
   guards: {
-    newReading: ({ context, event }) =>
-      (event.type === 'cart.take' || event.type === 'cart.putBack') &&
-      !mapHas(context.readings, event.readingId),
+    newReading: ({ context, event }) => 'readingId' in event && !mapHas(context.readings, event.readingId),
+    repeatedReading: ({ context, event }) =>
+      'readingId' in event && mapHas(context.readings, event.readingId),
   },
   delays: { unpaidGrace: ({ context }) => context.unpaidGraceMs },
 }).createMachine({
@@ -103,38 +134,59 @@ export const cartDeskMachine = setup({
     cartSeq: 0,
     receipts: emptyMap(),
     readings: emptyMap(),
+    awaiting: emptyMap(),
     sold: {},
     charged: 0,
   }),
   on: {
-    'cart.take': {
-      guard: 'newReading',
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        enqueue.cancel(`unpaid:${event.userId}`);
-        let { openCarts, cartSeq } = context;
-        if (mapGet(openCarts, event.userId) === undefined) {
-          cartSeq += 1;
-          const cartId = `K${cartSeq}`;
-          openCarts = mapSet(openCarts, event.userId, cartId);
-          enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'created', event.at ?? 0) });
-          enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'assigned', event.at ?? 0) });
-        }
-        enqueue.assign({
-          book: take(context.book, event.userId, event.productId),
-          openCarts,
-          cartSeq,
-          readings: mapSet(context.readings, event.readingId, true),
-        });
-      }),
-    },
-    'cart.putBack': {
-      guard: 'newReading',
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const r = putBack(context.book, event.userId, event.productId);
-        if (r.ok) enqueue.assign({ book: r.book, readings: mapSet(context.readings, event.readingId, true) });
-        else enqueue({ type: 'count', params: count('putBackRefused') });
-      }),
-    },
+    'cart.take': [
+      { guard: 'repeatedReading', actions: { type: 'send', params: ({ event }) => recordedFor(event) } },
+      {
+        guard: 'newReading',
+        actions: enqueueActions(({ context, event, enqueue }) => {
+          enqueue.cancel(`unpaid:${event.userId}`);
+          let { openCarts, cartSeq } = context;
+          if (mapGet(openCarts, event.userId) === undefined) {
+            cartSeq += 1;
+            const cartId = `K${cartSeq}`;
+            openCarts = mapSet(openCarts, event.userId, cartId);
+            enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'created', event.at ?? 0) });
+            enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'assigned', event.at ?? 0) });
+          }
+          enqueue.assign({
+            book: take(context.book, event.userId, event.productId),
+            openCarts,
+            cartSeq,
+            readings: mapSet(context.readings, event.readingId, true),
+            awaiting: arrived(context.awaiting, event.userId, event.readingId),
+          });
+          enqueue({ type: 'send', params: recordedFor(event) });
+          // a late reading of a session that already ended: nobody will end this cart's session
+          if (mapGet(context.awaiting, event.userId)?.includes(event.readingId))
+            enqueue.raise(
+              { type: 'cart.autoSettle', userId: event.userId },
+              { delay: 'unpaidGrace', id: `unpaid:${event.userId}` },
+            );
+        }),
+      },
+    ],
+    'cart.putBack': [
+      { guard: 'repeatedReading', actions: { type: 'send', params: ({ event }) => recordedFor(event) } },
+      {
+        guard: 'newReading',
+        actions: enqueueActions(({ context, event, enqueue }) => {
+          const r = putBack(context.book, event.userId, event.productId);
+          const readings = mapSet(context.readings, event.readingId, true);
+          const awaiting = arrived(context.awaiting, event.userId, event.readingId);
+          if (r.ok) enqueue.assign({ book: r.book, readings, awaiting });
+          else {
+            enqueue.assign({ readings, awaiting });
+            enqueue({ type: 'count', params: count('putBackRefused') });
+          }
+          enqueue({ type: 'send', params: recordedFor(event) });
+        }),
+      },
+    ],
     'cart.get': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const lines = cartOf(context.book, event.userId);
@@ -162,30 +214,51 @@ export const cartDeskMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const cartId = mapGet(context.openCarts, event.userId);
         if (cartId === undefined) return;
+        if ((mapGet(context.awaiting, event.userId)?.length ?? 0) > 0) {
+          // readings of the session are still on their way: wait another grace for them
+          enqueue.raise(
+            { type: 'cart.autoSettle', userId: event.userId },
+            { delay: 'unpaidGrace', id: `unpaid:${event.userId}` },
+          );
+          return;
+        }
         enqueue({ type: 'count', params: count('autoCharged') });
         payCart(context, event.userId, `${cartId}:unpaid`, event.userId, event.at ?? 0, enqueue as Enqueue);
       }),
     },
-    'cart.sessionEnded': {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const cartId = mapGet(context.openCarts, event.userId);
-        if (cartId === undefined) return;
-        if (cartOf(context.book, event.userId).length > 0) {
-          enqueue.raise(
-            { type: 'cart.autoSettle', userId: event.userId },
-            {
-              delay: 'unpaidGrace',
-              id: `unpaid:${event.userId}`,
-            },
-          );
-          return;
-        }
-        // everything went back: the cart ends with nothing to pay
-        enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'cancelled', event.at ?? 0) });
-        enqueue({ type: 'count', params: count('emptiedCarts') });
-        enqueue.assign({ openCarts: mapDelete(context.openCarts, event.userId) });
-      }),
-    },
+    'cart.sessionEnded': [
+      { guard: 'repeatedReading', actions: { type: 'send', params: ({ event }) => recordedFor(event) } },
+      {
+        actions: enqueueActions(({ context, event, enqueue }) => {
+          const missing = event.sessionReadings.filter((id) => !mapHas(context.readings, id));
+          const awaited = mapGet(context.awaiting, event.userId) ?? [];
+          enqueue.assign({
+            readings: mapSet(context.readings, event.readingId, true),
+            awaiting:
+              missing.length > 0
+                ? mapSet(context.awaiting, event.userId, [...awaited, ...missing])
+                : context.awaiting,
+          });
+          enqueue({ type: 'send', params: recordedFor(event) });
+          const cartId = mapGet(context.openCarts, event.userId);
+          if (cartId === undefined) return;
+          if (cartOf(context.book, event.userId).length > 0) {
+            enqueue.raise(
+              { type: 'cart.autoSettle', userId: event.userId },
+              {
+                delay: 'unpaidGrace',
+                id: `unpaid:${event.userId}`,
+              },
+            );
+            return;
+          }
+          // everything went back: the cart ends with nothing to pay
+          enqueue({ type: 'lifecycle', params: lifecycle(cartId, 'cancelled', event.at ?? 0) });
+          enqueue({ type: 'count', params: count('emptiedCarts') });
+          enqueue.assign({ openCarts: mapDelete(context.openCarts, event.userId) });
+        }),
+      },
+    ],
   },
 });
 

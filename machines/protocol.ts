@@ -199,13 +199,22 @@ export type DeviceToDispatch = Stamped &
     | { type: 'vehicle.revoked'; vehicleId: string; keyId: string }
     | { type: 'cart.take'; readingId: string; robotId: string; userId: string; productId: string }
     | { type: 'cart.putBack'; readingId: string; robotId: string; userId: string; productId: string }
-    | { type: 'cart.sessionEnded'; robotId: string; userId: string }
+    | {
+        type: 'cart.sessionEnded';
+        readingId: string;
+        robotId: string;
+        userId: string;
+        sessionReadings: readonly string[];
+      }
     | { type: 'scanner.report'; storeId: string; eid: string; heardAt: number }
     | { type: 'preorder.handedOver'; orderId: string; storeId: string }
     | { type: 'store.preorderRefused'; orderId: string; storeId: string; reason: string }
   );
 
 /** Dispatch's answers about a robot cart, to the terminal that asked (robot or phone). */
+/** Dispatch's cart desk recorded a robot's sensor reading (sent again for a repeated reading). */
+export type CartRecorded = { type: 'cart.recorded'; readingId: string };
+
 export type CartAnswer =
   | { type: 'cart.list'; userId: string; lines: readonly ItemLine[]; totalCents: number }
   | {

@@ -1,6 +1,6 @@
-import { and, assign, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import type { SendParams } from './errand-order.ts';
-import { type CartAnswer, DISPATCH, type Point } from './protocol.ts';
+import { type CartAnswer, type CartRecorded, DISPATCH, type Point } from './protocol.ts';
 
 export interface RobotInput {
   readonly id: string;
@@ -28,11 +28,40 @@ export interface RobotContext extends RobotInput {
    * applies it once even when the network delivers it twice.
    */
   readings: number;
+  /**
+   * Readings dispatch has not confirmed yet, by reading id. They are sent again at every stop the
+   * robot reaches until dispatch records them: an item taken while the robot was offline still ends
+   * up in the user's cart.
+   */
+  unrecorded: Record<string, SensorReport>;
+  /** Reading ids of the current session's takes and put-backs. */
+  sessionReadings: readonly string[];
   shiftEnding: boolean;
   sessions: number;
 }
 
 type Session = { userId: string };
+
+/**
+ * What the robot reports to dispatch's cart desk and keeps until it is recorded: an item taken out
+ * or put back, or the end of a user's session (which starts the unpaid-cart grace).
+ */
+export type SensorReport =
+  | {
+      readonly type: 'cart.take' | 'cart.putBack';
+      readonly readingId: string;
+      readonly robotId: string;
+      readonly userId: string;
+      readonly productId: string;
+    }
+  | {
+      readonly type: 'cart.sessionEnded';
+      readonly readingId: string;
+      readonly robotId: string;
+      readonly userId: string;
+      /** The take and put-back readings of the session, so dispatch can wait for late ones. */
+      readonly sessionReadings: readonly string[];
+    };
 export type RobotEvent =
   | { type: 'shift.start' }
   | { type: 'shift.end' }
@@ -44,7 +73,8 @@ export type RobotEvent =
   | (Session & { type: 'robot.showCart' })
   | (Session & { type: 'robot.pay'; paymentId: string })
   | (Session & { type: 'robot.leave' })
-  | CartAnswer;
+  | CartAnswer
+  | CartRecorded;
 
 /** What the robot loaded at the depot (for stock conservation: loaded = stock + carts + sold). */
 export interface RestockParams {
@@ -74,10 +104,35 @@ function toUser(message: (ctx: RobotContext, event: RobotEvent) => SendParams['m
 
 const product = (event: RobotEvent) => (event as { productId: string }).productId;
 
-const endSession = [
-  toDispatch((ctx) => ({ type: 'cart.sessionEnded', robotId: ctx.id, userId: ctx.user ?? '' })),
-  'clearSession' as const,
-];
+/** Counts a new report and keeps it until dispatch records it. */
+function recordReading(
+  context: RobotContext,
+  type: SensorReport['type'],
+  productId: string,
+): Pick<RobotContext, 'readings' | 'unrecorded' | 'sessionReadings'> {
+  const readings = context.readings + 1;
+  const base = { readingId: `${context.id}:${readings}`, robotId: context.id, userId: context.user ?? '' };
+  const ended = type === 'cart.sessionEnded';
+  const reading: SensorReport = ended
+    ? { type, ...base, sessionReadings: context.sessionReadings }
+    : { type, ...base, productId };
+  return {
+    readings,
+    unrecorded: { ...context.unrecorded, [reading.readingId]: reading },
+    sessionReadings: ended ? context.sessionReadings : [...context.sessionReadings, base.readingId],
+  };
+}
+
+/** Reports the reading just recorded (the newest id) to dispatch's cart desk. */
+const sendLastReading = {
+  type: 'send' as const,
+  params: ({ context }: Ctx): SendParams => ({
+    to: DISPATCH,
+    message: { ...context.unrecorded[`${context.id}:${context.readings}`]! },
+  }),
+};
+
+const endSession = ['recordSessionEnd' as const, sendLastReading, 'clearSession' as const];
 
 /**
  * A mobile sales robot (flow 2): loaded at its depot, it rounds its stops and dwells at each; there
@@ -97,7 +152,14 @@ export const robotMachine = setup({
     travel: (_, _params: { to: Point }) => {},
     /** Fills up at the depot; the world counts what was loaded. */
     restock: (_, _params: RestockParams) => {},
-    clearSession: assign({ user: null, taken: {}, sessions: ({ context }) => context.sessions + 1 }),
+    /** The end of a session is a report dispatch must record (it starts the unpaid-cart grace). */
+    recordSessionEnd: assign(({ context }) => recordReading(context, 'cart.sessionEnded', '')),
+    clearSession: assign({
+      user: null,
+      taken: {},
+      sessionReadings: [],
+      sessions: ({ context }) => context.sessions + 1,
+    }),
   },
   guards: {
     ourUser: ({ context, event }) => 'userId' in event && event.userId === context.user,
@@ -106,6 +168,8 @@ export const robotMachine = setup({
     needsRestock: ({ context }) => Object.values(context.stock).some((n) => n <= context.restockBelow),
     shiftEnding: ({ context }) => context.shiftEnding,
     serving: ({ context }) => context.user !== null,
+    unrecorded: ({ context, event }) =>
+      event.type === 'cart.recorded' && event.readingId in context.unrecorded,
   },
   delays: {
     dwell: ({ context }) => context.dwellMs,
@@ -121,6 +185,8 @@ export const robotMachine = setup({
     user: null,
     taken: {},
     readings: 0,
+    unrecorded: {},
+    sessionReadings: [],
     shiftEnding: false,
     sessions: 0,
   }),
@@ -129,6 +195,15 @@ export const robotMachine = setup({
     // while not dwelling at a stop, nobody can be served
     'robot.identify': { actions: toUser((ctx) => ({ type: 'robot.busy', robotId: ctx.id })) },
     'shift.end': { actions: assign({ shiftEnding: true }) },
+    'cart.recorded': {
+      guard: 'unrecorded',
+      actions: assign({
+        unrecorded: ({ context, event }) => {
+          const { [(event as CartRecorded).readingId]: _, ...rest } = context.unrecorded;
+          return rest;
+        },
+      }),
+    },
   },
   states: {
     parked: {
@@ -150,10 +225,17 @@ export const robotMachine = setup({
       after: { restock: [{ guard: 'shiftEnding', target: 'parked' }, { target: 'roaming' }] },
     },
     roaming: {
-      entry: {
-        type: 'travel',
-        params: ({ context }) => ({ to: context.stops[context.stopIndex % context.stops.length]! }),
-      },
+      entry: [
+        {
+          type: 'travel',
+          params: ({ context }) => ({ to: context.stops[context.stopIndex % context.stops.length]! }),
+        },
+        enqueueActions(({ context, enqueue }) => {
+          // what dispatch has not recorded goes again (the cart desk applies each reading once)
+          for (const reading of Object.values(context.unrecorded))
+            enqueue({ type: 'send', params: { to: DISPATCH, message: { ...reading } } });
+        }),
+      ],
       on: { 'travel.arrived': { target: 'dwelling' } },
     },
     dwelling: {
@@ -198,16 +280,10 @@ export const robotMachine = setup({
                     return {
                       stock: { ...context.stock, [p]: (context.stock[p] ?? 0) - 1 },
                       taken: { ...context.taken, [p]: (context.taken[p] ?? 0) + 1 },
-                      readings: context.readings + 1,
+                      ...recordReading(context, 'cart.take', p),
                     };
                   }),
-                  toDispatch((ctx, e) => ({
-                    type: 'cart.take',
-                    readingId: `${ctx.id}:${ctx.readings}`,
-                    robotId: ctx.id,
-                    userId: ctx.user,
-                    productId: product(e),
-                  })),
+                  sendLastReading,
                 ],
               },
               {
@@ -227,16 +303,10 @@ export const robotMachine = setup({
                   return {
                     stock: { ...context.stock, [p]: (context.stock[p] ?? 0) + 1 },
                     taken: { ...context.taken, [p]: (context.taken[p] ?? 0) - 1 },
-                    readings: context.readings + 1,
+                    ...recordReading(context, 'cart.putBack', p),
                   };
                 }),
-                toDispatch((ctx, e) => ({
-                  type: 'cart.putBack',
-                  readingId: `${ctx.id}:${ctx.readings}`,
-                  robotId: ctx.id,
-                  userId: ctx.user,
-                  productId: product(e),
-                })),
+                sendLastReading,
               ],
             },
             'robot.showCart': {

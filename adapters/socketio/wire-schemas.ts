@@ -162,7 +162,12 @@ export const inboundSchemas = {
     userId: idSchema,
     productId: idSchema,
   }),
-  'cart.sessionEnded': z.strictObject({ robotId: idSchema.optional(), userId: idSchema }),
+  'cart.sessionEnded': z.strictObject({
+    readingId: idSchema,
+    sessionReadings: z.array(idSchema).max(1000),
+    robotId: idSchema.optional(),
+    userId: idSchema,
+  }),
   /** A holder (courier, renter) presents a key to a car; dispatch relays it to the car. */
   'vehicle.key': z.strictObject({
     vehicleId: idSchema,

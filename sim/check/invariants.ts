@@ -11,7 +11,8 @@ import type { CryptoPort, KeyHandle } from '../../machines/crypto-port.ts';
 import { canonicalKeyBytes } from '../../machines/digital-key.ts';
 import type { DispatchContext } from '../../machines/dispatch.ts';
 import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
-import { mapKeys } from '../../machines/persistent-map.ts';
+import { mapHas, mapKeys } from '../../machines/persistent-map.ts';
+import type { SensorReport } from '../../machines/robot.ts';
 import type { KeyPresent } from '../../machines/vehicle.ts';
 import type { LogEntry } from '../kernel/event-log.ts';
 import type { EscrowPayments } from '../world/escrow-payments.ts';
@@ -23,6 +24,8 @@ export interface TownView {
   readonly payments: EscrowPayments;
   /** Items in each robot now, summed over the fleet. */
   readonly robotStock: Readonly<Record<string, number>>;
+  /** Sensor readings the robots still hold because dispatch has not confirmed them. */
+  readonly robotUnrecorded: readonly SensorReport[];
   /** Per car: its doors and trunk as the car's statechart has them. */
   readonly cars: readonly { id: string; doors: string; trunk: string }[];
 }
@@ -162,19 +165,37 @@ export class Invariants {
       const charged = view.carts?.charged ?? 0;
       for (const v of view.payments.violations({ ...t, charged })) this.fail('money', v);
     }
-    if (view.carts && this.sensorInFlight === 0) this.checkStock(view.robotStock, view.carts);
+    if (view.carts && this.sensorInFlight === 0)
+      this.checkStock(view.robotStock, view.carts, view.robotUnrecorded);
   }
 
-  private checkStock(robotStock: Readonly<Record<string, number>>, carts: CartDeskContext): void {
+  /**
+   * Stock is conserved: every item loaded is in a robot, in a cart, sold — or on its way to a cart,
+   * taken out (or put back) at a robot whose reading dispatch has not applied yet (lost on the way,
+   * the robot sends it again).
+   */
+  private checkStock(
+    robotStock: Readonly<Record<string, number>>,
+    carts: CartDeskContext,
+    unrecorded: readonly SensorReport[],
+  ): void {
     const inCart = inCarts(carts.book);
-    const all = sumStock([this.loaded, robotStock, inCart, carts.sold]);
+    const pending: Record<string, number> = {};
+    for (const r of unrecorded)
+      if (r.type !== 'cart.sessionEnded' && !mapHas(carts.readings, r.readingId))
+        pending[r.productId] = (pending[r.productId] ?? 0) + (r.type === 'cart.take' ? 1 : -1);
+    const all = sumStock([this.loaded, robotStock, inCart, carts.sold, pending]);
     for (const p of Object.keys(all).sort()) {
       const loaded = this.loaded[p] ?? 0;
       const robot = robotStock[p] ?? 0;
       const cart = inCart[p] ?? 0;
       const sold = carts.sold[p] ?? 0;
-      if (robot < 0 || cart < 0 || robot + cart + sold !== loaded)
-        this.fail('stock', `${p}: robots ${robot} + carts ${cart} + sold ${sold} ≠ loaded ${loaded}`);
+      const onTheWay = pending[p] ?? 0;
+      if (robot < 0 || cart < 0 || robot + cart + sold + onTheWay !== loaded)
+        this.fail(
+          'stock',
+          `${p}: robots ${robot} + carts ${cart} + sold ${sold} + readings on the way ${onTheWay} ≠ loaded ${loaded}`,
+        );
     }
   }
 

@@ -4,6 +4,7 @@ import { withVerifyCache } from '../../adapters/sim/verify-cache.ts';
 import type { CartDeskContext } from '../../machines/cart-desk.ts';
 import type { CryptoPort, KeyPair } from '../../machines/crypto-port.ts';
 import type { DispatchContext } from '../../machines/dispatch.ts';
+import type { SensorReport } from '../../machines/robot.ts';
 import { telemetryOf } from '../../machines/vehicle.ts';
 import { EventLog } from '../kernel/event-log.ts';
 import { Kernel } from '../kernel/kernel.ts';
@@ -233,12 +234,15 @@ export class ProtocolBench {
     const dispatch = this.actors.get('dispatch');
     const live = dispatch?.up ? dispatch.actor : null;
     const carts = live?.system.get('carts')?.getSnapshot() as { context: CartDeskContext } | undefined;
-    const robot = this.snapshotOf('RB1')?.context as { stock: Record<string, number> } | undefined;
+    const robot = this.snapshotOf('RB1')?.context as
+      | { stock: Record<string, number>; unrecorded: Record<string, SensorReport> }
+      | undefined;
     return {
       dispatch: live ? (live.getSnapshot().context as DispatchContext) : null,
       carts: carts?.context ?? null,
       payments: this.payments,
       robotStock: robot?.stock ?? {},
+      robotUnrecorded: Object.values(robot?.unrecorded ?? {}),
       cars: CARS.map((c) => {
         const value = this.snapshotOf(c.id)?.value as { doors: string; trunk: string };
         return { id: c.id, doors: value.doors, trunk: value.trunk };

@@ -7,7 +7,6 @@ import type { City } from '../city/city.ts';
 import { UserError } from '../cli/user-error.ts';
 import { scenarioCity } from '../load/scenario-city.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
-import type { Scenario } from '../scenario/schema.ts';
 import { parseDuration } from '../world/time-of-day.ts';
 import { startDispatchServer } from './dispatch-server.ts';
 import { dispatchInputOf } from './dispatch-settings.ts';

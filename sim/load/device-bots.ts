@@ -99,7 +99,7 @@ export class VehicleBot {
  * comes for them, and the goods of a preorder to the car its beacon announced.
  */
 export class StoreBot {
-  constructor(private readonly link: DeviceLink) {
+  constructor(link: DeviceLink) {
     const send = sender(link);
     const socket = link.client.socket;
     socket.on(

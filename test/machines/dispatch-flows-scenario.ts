@@ -145,7 +145,7 @@ export const FLOW_EVENTS: Record<'trunk' | 'rental' | 'preorder', (s: FlowSnap) 
     { type: 'cart.putBack', readingId: 'RB1:2', robotId: 'RB1', userId: 'U6', productId: 'water' },
     { type: 'cart.get', userId: 'U6', replyTo: 'U6' },
     { type: 'cart.pay', userId: 'U6', paymentId: 'pay-1', replyTo: 'U6' },
-    { type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U6' },
+    { type: 'cart.sessionEnded', readingId: 'RB1:3', robotId: 'RB1', userId: 'U6', sessionReadings: [] },
   ],
 };
 

@@ -41,6 +41,9 @@ const robotEvents: RobotEvent[] = [
   { type: 'cart.list', userId: 'U1', lines: [], totalCents: 0 },
   { type: 'cart.paid', userId: 'U1', paymentId: 'pay-1', lines: [], totalCents: 150 },
   { type: 'cart.payRefused', userId: 'U1', paymentId: 'pay-1', reason: 'empty_cart' },
+  // dispatch confirms the first reading of a session (and one the robot never sent)
+  { type: 'cart.recorded', readingId: 'RB1:1' },
+  { type: 'cart.recorded', readingId: 'RB1:99' },
 ];
 
 export const robotScenarios: ScenarioOf<typeof robotMachine>[] = [
@@ -67,14 +70,19 @@ export const DESK: CartDeskInput = { prices: { water: 150, cake: 400 }, unpaidGr
 const deskEvents = (s: SnapshotFrom<typeof cartDeskMachine>): CartDeskEvent[] => {
   const fresh = `RB1:${s.context.readings.size + 1}`;
   const repeated = `RB1:${s.context.readings.size}`;
+  const late = `RB1:late${s.context.readings.size}`;
   return [
     { type: 'cart.take', readingId: fresh, robotId: 'RB1', userId: 'U1', productId: 'water' },
     { type: 'cart.take', readingId: fresh, robotId: 'RB1', userId: 'U1', productId: 'mystery' },
     { type: 'cart.putBack', readingId: fresh, robotId: 'RB1', userId: 'U1', productId: 'water' },
     { type: 'cart.take', readingId: repeated, robotId: 'RB1', userId: 'U1', productId: 'water' },
+    { type: 'cart.putBack', readingId: repeated, robotId: 'RB1', userId: 'U1', productId: 'water' },
+    { type: 'cart.sessionEnded', readingId: repeated, robotId: 'RB1', userId: 'U1', sessionReadings: [] },
     { type: 'cart.get', userId: 'U1', replyTo: 'RB1' },
     { type: 'cart.pay', userId: 'U1', paymentId: 'pay-1', replyTo: 'U1' },
-    { type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U1' },
+    { type: 'cart.sessionEnded', readingId: fresh, robotId: 'RB1', userId: 'U1', sessionReadings: [] },
+    // a session whose last reading is still on its way
+    { type: 'cart.sessionEnded', readingId: fresh, robotId: 'RB1', userId: 'U1', sessionReadings: [late] },
     { type: 'cart.autoSettle', userId: 'U1' },
   ];
 };

@@ -97,11 +97,19 @@ describe('cartDeskMachine', () => {
     expect(
       run.effectsOf<SendParams>('send').map((s) => [s.to, s.message.type, s.message.totalCents]),
     ).toEqual([
+      ['RB1', 'cart.recorded', undefined],
+      ['RB1', 'cart.recorded', undefined],
       ['RB1', 'cart.paid', 550],
       ['U1', 'cart.paid', 550],
     ]);
     run.send({ type: 'cart.take', readingId: 'RB1:3', robotId: 'RB1', userId: 'U2', productId: 'water' });
-    run.send({ type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U2' });
+    run.send({
+      type: 'cart.sessionEnded',
+      readingId: 'RB1:90',
+      robotId: 'RB1',
+      userId: 'U2',
+      sessionReadings: [],
+    });
     advance(run.clock, 40);
     expect(run.effectsOf<PaymentInstruction>('payments').at(-1)).toMatchObject({
       orderId: 'K2',
@@ -135,15 +143,50 @@ describe('cartDeskMachine', () => {
     run.send({ type: 'cart.take', readingId: 'RB1:4', robotId: 'RB1', userId: 'U1', productId: 'water' });
     run.send({ type: 'cart.putBack', readingId: 'RB1:5', robotId: 'RB1', userId: 'U1', productId: 'water' });
     run.send({ type: 'cart.pay', userId: 'U1', paymentId: 'pay-2', replyTo: 'U1' });
-    run.send({ type: 'cart.sessionEnded', robotId: 'RB1', userId: 'U1' });
-    expect(run.effectsOf<SendParams>('send').at(-1)?.message).toMatchObject({
-      type: 'cart.payRefused',
-      reason: 'empty_cart',
+    run.send({
+      type: 'cart.sessionEnded',
+      readingId: 'RB1:91',
+      robotId: 'RB1',
+      userId: 'U1',
+      sessionReadings: [],
     });
+    const answers = run.effectsOf<SendParams>('send').filter((s) => s.message.type !== 'cart.recorded');
+    expect(answers.at(-1)?.message).toMatchObject({ type: 'cart.payRefused', reason: 'empty_cart' });
     expect(run.effectsOf<{ step: string }>('lifecycle').map((l) => l.step)).toEqual([
       'created',
       'assigned',
       'cancelled',
     ]);
+  });
+
+  it('applies a reading once however often it comes, and charges an unpaid cart only when the session’s late readings are in', () => {
+    const run = startRecorded(cartDeskMachine, DESK);
+    const take = (readingId: string, productId: string) =>
+      run.send({ type: 'cart.take', readingId, robotId: 'RB1', userId: 'U1', productId });
+    take('RB1:1', 'water');
+    take('RB1:1', 'water'); // delivered twice
+    // the session ended, but its second take (RB1:2) was lost on the way: the robot sends it again later
+    run.send({
+      type: 'cart.sessionEnded',
+      readingId: 'RB1:3',
+      robotId: 'RB1',
+      userId: 'U1',
+      sessionReadings: ['RB1:1', 'RB1:2'],
+    });
+    advance(run.clock, 40);
+    expect(run.effectsOf<PaymentInstruction>('payments')).toEqual([]);
+    take('RB1:2', 'cake');
+    advance(run.clock, 40);
+    expect(run.effectsOf<PaymentInstruction>('payments')).toEqual([
+      { kind: 'charge', idempotencyKey: 'K1:unpaid', orderId: 'K1', payer: 'U1', amount: 550 },
+    ]);
+    // every reading (and the repeats) was confirmed to the robot, so it stops sending them
+    expect(
+      run
+        .effectsOf<SendParams>('send')
+        .filter((s) => s.message.type === 'cart.recorded')
+        .map((s) => s.message.readingId),
+    ).toEqual(['RB1:1', 'RB1:1', 'RB1:3', 'RB1:2']);
+    expect(run.actor.getSnapshot().context.sold).toEqual({ water: 1, cake: 1 });
   });
 });
