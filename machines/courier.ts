@@ -42,6 +42,24 @@ export interface CourierContext extends CourierInput {
   publisherMasked: string | null;
   shiftEnding: boolean;
   repliedToChat: boolean;
+  /** How many times the trunk key was presented at the car for the current opening. */
+  keyTries: number;
+  /**
+   * Orders won while busy: an accept whose answer came late (after another job was taken) still
+   * made the order ours, so it is done after the current job rather than left assigned and idle.
+   */
+  won: readonly AcceptResult[];
+}
+
+type AcceptResult = Extract<DispatchToCourier, { type: 'errand.acceptResult' }>;
+
+function jobOf(result: AcceptResult) {
+  return {
+    job: result.listing ?? null,
+    trunk: result.trunk ?? null,
+    publisherMasked: result.publisherMasked ?? null,
+    repliedToChat: false,
+  };
 }
 
 export type CourierEvent =
@@ -103,6 +121,35 @@ function trunkMessage(type: string, ctx: CourierContext) {
 const goOffline = toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id }));
 
 /**
+ * A car answers a key over Bluetooth within a second; one that has not answered after
+ * `KEY_RETRY_MS` is presented the key again (the same request), `MAX_KEY_TRIES` times in all, and
+ * then given up on.
+ */
+export const KEY_RETRY_MS = 60_000;
+export const MAX_KEY_TRIES = 4;
+
+const openRequest = (ctx: CourierContext) => `${ctx.job?.orderId}:open`;
+
+/** Travel to where the job's current leg goes; started again on `travelRetry`. */
+function travelTo(to: (ctx: CourierContext) => Point) {
+  return {
+    type: 'travel' as const,
+    params: ({ context }: { context: CourierContext }) => ({ to: to(context) }),
+  };
+}
+
+/**
+ * A leg that has not ended after this long is started again from where the courier is (the world
+ * answers at once if it is already there): an arrival lost while the app was down must not strand
+ * the courier and the order. Longer than a trip across the city on foot (the longest legs of a
+ * healthy Monaco day take under an hour), so a healthy day hardly ever repeats one.
+ */
+export const TRAVEL_RETRY_MS = 60 * 60_000;
+
+/** Started again after `TRAVEL_RETRY_MS` (see there). */
+const retryTravel = (state: string) => ({ travelRetry: { target: state, reenter: true } });
+
+/**
  * A courier of the errand platform (`ordinary` or `professional`, on foot, bike or car). Professional
  * couriers wait for pushed offers; ordinary ones pull the orders near them, filtered by category.
  * Travel is a named effect: the world moves the courier analytically and sends `travel.arrived`.
@@ -121,16 +168,12 @@ export const courierMachine = setup({
     stopTravel: () => {},
     /** Sends `courier.position` with the current position and ETA (the terminal's location port). */
     reportPosition: () => {},
-    takeJob: assign(({ event }) =>
-      event.type === 'errand.acceptResult'
-        ? {
-            job: event.listing ?? null,
-            trunk: event.trunk ?? null,
-            publisherMasked: event.publisherMasked ?? null,
-            repliedToChat: false,
-          }
-        : {},
-    ),
+    takeJob: assign(({ event }) => (event.type === 'errand.acceptResult' ? jobOf(event) : {})),
+    /** The next order won while busy becomes the job. */
+    takeWon: assign(({ context }) => {
+      const [next, ...rest] = context.won;
+      return next ? { ...jobOf(next), won: rest } : {};
+    }),
     arrivedAt: assign(({ event }) => (event.type === 'travel.arrived' ? { position: event.position } : {})),
   },
   guards: {
@@ -141,10 +184,30 @@ export const courierMachine = setup({
     ourJob: ({ context, event }) => 'orderId' in event && event.orderId === context.job?.orderId,
     trunkJob: ({ context }) => context.trunk !== null,
     trunkOpened: ({ context, event }) =>
-      event.type === 'key.result' && event.ok && event.requestId === `${context.job?.orderId}:open`,
+      event.type === 'key.result' && event.ok && event.requestId === openRequest(context),
     trunkRefused: ({ context, event }) =>
-      event.type === 'key.result' && !event.ok && event.requestId === `${context.job?.orderId}:open`,
+      event.type === 'key.result' && !event.ok && event.requestId === openRequest(context),
+    /**
+     * A presentation repeated because no answer came is refused as used up: the key is bound to
+     * this courier and good for one use, so the use was our own earlier presentation, and the car
+     * opened the trunk then (only its answer was lost).
+     */
+    openedEarlier: ({ context, event }) =>
+      event.type === 'key.result' &&
+      !event.ok &&
+      event.requestId === openRequest(context) &&
+      event.reason === 'uses_exhausted' &&
+      context.keyTries > 1,
+    mayPresentAgain: ({ context }) => context.keyTries < MAX_KEY_TRIES,
     shiftEnding: ({ context }) => context.shiftEnding,
+    hasWon: ({ context }) => context.won.length > 0,
+    /** A won order's answer reached us on another job (and is not already noted). */
+    wonWhileBusy: ({ context, event }) =>
+      event.type === 'errand.acceptResult' &&
+      event.ok &&
+      event.listing !== undefined &&
+      event.orderId !== context.job?.orderId &&
+      !context.won.some((w) => w.orderId === event.orderId),
     chatNotAnswered: ({ context }) => !context.repliedToChat && context.publisherMasked !== null,
   },
   delays: {
@@ -164,6 +227,8 @@ export const courierMachine = setup({
      * order answers with its current instruction.
      */
     instructionRetry: 5 * 60_000,
+    travelRetry: TRAVEL_RETRY_MS,
+    keyRetry: KEY_RETRY_MS,
   },
 }).createMachine({
   id: 'courier',
@@ -175,6 +240,8 @@ export const courierMachine = setup({
     publisherMasked: null,
     shiftEnding: false,
     repliedToChat: false,
+    keyTries: 0,
+    won: [],
   }),
   initial: 'offDuty',
   states: {
@@ -258,7 +325,23 @@ export const courierMachine = setup({
     working: {
       type: 'parallel',
       on: {
-        'errand.cancelled': { guard: 'ourJob', target: 'jobDone', actions: 'stopTravel' },
+        'errand.cancelled': [
+          { guard: 'ourJob', target: 'jobDone', actions: 'stopTravel' },
+          // a won order not started yet was cancelled: drop it
+          {
+            actions: assign({
+              won: ({ context, event }) =>
+                context.won.filter((w) => event.type !== 'errand.cancelled' || w.orderId !== event.orderId),
+            }),
+          },
+        ],
+        'errand.acceptResult': {
+          guard: 'wonWhileBusy',
+          actions: assign({
+            won: ({ context, event }) =>
+              event.type === 'errand.acceptResult' ? [...context.won, event] : context.won,
+          }),
+        },
         'shift.end': { actions: assign({ shiftEnding: true }) },
         'chat.message': {
           guard: 'chatNotAnswered',
@@ -285,10 +368,8 @@ export const courierMachine = setup({
           initial: 'toPickup',
           states: {
             toPickup: {
-              entry: [
-                { type: 'travel', params: ({ context }) => ({ to: context.job?.pickup ?? context.home }) },
-                'reportPosition',
-              ],
+              entry: [travelTo((ctx) => ctx.job?.pickup ?? ctx.home), 'reportPosition'],
+              after: retryTravel('toPickup'),
               on: {
                 'travel.arrived': [
                   {
@@ -339,10 +420,8 @@ export const courierMachine = setup({
             },
             pickingUp: { after: { service: { target: 'toDropoff', actions: pickedUp } } },
             toDropoff: {
-              entry: [
-                { type: 'travel', params: ({ context }) => ({ to: context.job?.dropoff ?? context.home }) },
-                'reportPosition',
-              ],
+              entry: [travelTo((ctx) => ctx.job?.dropoff ?? ctx.home), 'reportPosition'],
+              after: retryTravel('toDropoff'),
               on: {
                 'travel.arrived': [
                   {
@@ -364,7 +443,7 @@ export const courierMachine = setup({
                 },
               },
               on: {
-                'trunk.unlock': { guard: 'ourJob', target: 'opening' },
+                'trunk.unlock': { guard: 'ourJob', target: 'opening', actions: assign({ keyTries: 0 }) },
                 'trunk.reroute': {
                   guard: 'ourJob',
                   target: 'toDropoff',
@@ -380,23 +459,42 @@ export const courierMachine = setup({
                 'trunk.return': { guard: 'ourJob', target: 'returning' },
               },
             },
+            // presents the trunk key (again, with the same request, while the car does not answer)
             opening: {
-              entry: {
-                type: 'send',
-                params: ({ context }) => ({
-                  to: context.trunk?.vehicleId ?? '',
-                  message: {
-                    type: 'key.present',
-                    requestId: `${context.job?.orderId}:open`,
-                    presenterId: context.id,
-                    key: context.trunk?.key,
-                    action: 'trunk_open',
+              entry: [
+                assign({ keyTries: ({ context }) => context.keyTries + 1 }),
+                {
+                  type: 'send',
+                  params: ({ context }) => ({
+                    to: context.trunk?.vehicleId ?? '',
+                    message: {
+                      type: 'key.present',
+                      requestId: openRequest(context),
+                      presenterId: context.id,
+                      key: context.trunk?.key,
+                      action: 'trunk_open',
+                    },
+                  }),
+                },
+              ],
+              after: {
+                keyRetry: [
+                  { guard: 'mayPresentAgain', target: 'opening', reenter: true },
+                  // the car never answered: dispatch sends the goods back (a trunk that did open
+                  // closes by itself)
+                  {
+                    target: 'atCar',
+                    actions: toDispatch((ctx) => ({
+                      ...trunkMessage('trunk.unlockFailed', ctx),
+                      reason: 'no_answer',
+                    })),
                   },
-                }),
+                ],
               },
               on: {
                 'key.result': [
                   { guard: 'trunkOpened', target: 'depositing' },
+                  { guard: 'openedEarlier', target: 'depositing' },
                   {
                     guard: 'trunkRefused',
                     target: 'atCar',
@@ -432,10 +530,8 @@ export const courierMachine = setup({
               },
             },
             returning: {
-              entry: [
-                { type: 'travel', params: ({ context }) => ({ to: context.job?.pickup ?? context.home }) },
-                'reportPosition',
-              ],
+              entry: [travelTo((ctx) => ctx.job?.pickup ?? ctx.home), 'reportPosition'],
+              after: retryTravel('returning'),
               on: {
                 'travel.arrived': {
                   target: '#courier.jobDone',
@@ -481,7 +577,11 @@ export const courierMachine = setup({
     },
     jobDone: {
       entry: assign({ job: null, trunk: null, publisherMasked: null }),
-      always: [{ guard: 'shiftEnding', target: 'offDuty', actions: goOffline }, { target: 'idle' }],
+      always: [
+        { guard: 'hasWon', target: 'working', actions: 'takeWon' },
+        { guard: 'shiftEnding', target: 'offDuty', actions: goOffline },
+        { target: 'idle' },
+      ],
     },
   },
 });

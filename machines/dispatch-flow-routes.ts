@@ -12,8 +12,37 @@ import {
   rentalInput,
   trunkOrderInput,
 } from './dispatch-flows.ts';
-import { CART_MESSAGES, dispatchSetup, refuseRental, unknownRental } from './dispatch-setup.ts';
+import {
+  CART_MESSAGES,
+  type DispatchContext,
+  type DispatchEvent,
+  dispatchSetup,
+  refuseRental,
+  unknownRental,
+} from './dispatch-setup.ts';
+import type { OrderKind } from './order-shard.ts';
 import { mapDelete, mapGet, mapSet } from './persistent-map.ts';
+
+/**
+ * Opens the order the preceding assign numbered (`<prefix><flowSeq>`): its shard spawns the actor.
+ */
+function openFlowOrder<T extends DispatchEvent['type']>(
+  kind: OrderKind,
+  prefix: string,
+  inputOf: (flows: FlowsInput, orderId: string, event: Extract<DispatchEvent, { type: T }>) => unknown,
+) {
+  return {
+    type: 'openOrder' as const,
+    params: ({ context, event }: { context: DispatchContext; event: DispatchEvent }) => {
+      const orderId = `${prefix}${context.flowSeq}`;
+      return {
+        kind,
+        orderId,
+        input: inputOf(context.flows as FlowsInput, orderId, event as Extract<DispatchEvent, { type: T }>),
+      };
+    },
+  };
+}
 
 export const flowRoutes = dispatchSetup.createStateConfig({
   on: {
@@ -23,22 +52,22 @@ export const flowRoutes = dispatchSetup.createStateConfig({
       { guard: 'vehicleInUse', actions: refuseRental('vehicle_in_use') },
       {
         guard: 'rentalServed',
-        actions: assign(({ context, event, spawn }) => {
-          if (event.type !== 'rental.request') return {};
-          const flowSeq = context.flowSeq + 1;
-          const rentalId = `R${flowSeq}`;
-          spawn('rental', {
-            id: rentalId,
-            systemId: rentalId,
-            input: rentalInput(context.flows as FlowsInput, rentalId, event.request),
-          });
-          return {
-            flowSeq,
-            flowOrders: mapSet(context.flowOrders, rentalId, true),
-            requests: mapSet(context.requests, flowRequestKey(event), rentalId),
-            rentedVehicles: mapSet(context.rentedVehicles, event.request.vehicleId, rentalId),
-          };
-        }),
+        actions: [
+          assign(({ context, event }) => {
+            if (event.type !== 'rental.request') return {};
+            const flowSeq = context.flowSeq + 1;
+            const rentalId = `R${flowSeq}`;
+            return {
+              flowSeq,
+              flowOrders: mapSet(context.flowOrders, rentalId, true),
+              requests: mapSet(context.requests, flowRequestKey(event), rentalId),
+              rentedVehicles: mapSet(context.rentedVehicles, event.request.vehicleId, rentalId),
+            };
+          }),
+          openFlowOrder<'rental.request'>('rental', 'R', (flows, orderId, e) =>
+            rentalInput(flows, orderId, e.request),
+          ),
+        ],
       },
       { actions: refuseRental('not_served') },
     ],
@@ -63,22 +92,22 @@ export const flowRoutes = dispatchSetup.createStateConfig({
         },
       },
       {
-        actions: assign(({ context, event, spawn }) => {
-          if (event.type !== 'preorder.place') return {};
-          const flowSeq = context.flowSeq + 1;
-          const orderId = `P${flowSeq}`;
-          spawn('preorder', {
-            id: orderId,
-            systemId: orderId,
-            input: preorderInput(context.flows as FlowsInput, orderId, event.request, event.at ?? 0),
-          });
-          return {
-            flowSeq,
-            flowOrders: mapSet(context.flowOrders, orderId, true),
-            requests: mapSet(context.requests, flowRequestKey(event), orderId),
-            busyBeacons: mapSet(context.busyBeacons, event.request.beaconId, orderId),
-          };
-        }),
+        actions: [
+          assign(({ context, event }) => {
+            if (event.type !== 'preorder.place') return {};
+            const flowSeq = context.flowSeq + 1;
+            const orderId = `P${flowSeq}`;
+            return {
+              flowSeq,
+              flowOrders: mapSet(context.flowOrders, orderId, true),
+              requests: mapSet(context.requests, flowRequestKey(event), orderId),
+              busyBeacons: mapSet(context.busyBeacons, event.request.beaconId, orderId),
+            };
+          }),
+          openFlowOrder<'preorder.place'>('preorder', 'P', (flows, orderId, e) =>
+            preorderInput(flows, orderId, e.request, e.at ?? 0),
+          ),
+        ],
       },
     ],
     'beacon.bind': { guard: 'withDesks', actions: 'toBeaconDesk' },
@@ -103,21 +132,21 @@ export const flowRoutes = dispatchSetup.createStateConfig({
       { guard: 'repeatedFlowRequest' },
       {
         guard: 'trunkServed',
-        actions: assign(({ context, event, spawn }) => {
-          if (event.type !== 'trunk.order') return {};
-          const flowSeq = context.flowSeq + 1;
-          const orderId = `T${flowSeq}`;
-          spawn('trunkOrder', {
-            id: orderId,
-            systemId: orderId,
-            input: trunkOrderInput(context.flows as FlowsInput, orderId, event.request),
-          });
-          return {
-            flowSeq,
-            flowOrders: mapSet(context.flowOrders, orderId, true),
-            requests: mapSet(context.requests, flowRequestKey(event), orderId),
-          };
-        }),
+        actions: [
+          assign(({ context, event }) => {
+            if (event.type !== 'trunk.order') return {};
+            const flowSeq = context.flowSeq + 1;
+            const orderId = `T${flowSeq}`;
+            return {
+              flowSeq,
+              flowOrders: mapSet(context.flowOrders, orderId, true),
+              requests: mapSet(context.requests, flowRequestKey(event), orderId),
+            };
+          }),
+          openFlowOrder<'trunk.order'>('trunkOrder', 'T', (flows, orderId, e) =>
+            trunkOrderInput(flows, orderId, e.request),
+          ),
+        ],
       },
       {
         actions: {

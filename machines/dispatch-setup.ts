@@ -2,7 +2,7 @@
  * The dispatch server's types, tables and named effects (its `setup`), shared by dispatch.ts (the
  * machine and the errand routes) and dispatch-flow-routes.ts (the routes of the other four flows).
  */
-import { type ActorRefFrom, type AnyActorRef, sendTo, setup } from 'xstate';
+import { type AnyActorRef, type EventObject, sendTo, setup } from 'xstate';
 import { beaconDeskMachine } from './beacon-desk.ts';
 import { cartDeskMachine } from './cart-desk.ts';
 import type { ChatRelay } from './chat-relay.ts';
@@ -18,8 +18,9 @@ import {
   type SendParams,
 } from './errand-order.ts';
 import type { EscrowLedger } from './escrow-ledger.ts';
+import { type OrderKind, orderShardMachine, shardOf } from './order-shard.ts';
 import type { PaymentInstruction } from './payments-port.ts';
-import { mapEntries, mapGet, mapHas, type PersistentMap } from './persistent-map.ts';
+import { mapEntries, mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
 import { preorderMachine } from './preorder.ts';
 import type {
   ChatSend,
@@ -52,15 +53,20 @@ export interface CourierRecord {
 
 export interface DispatchContext extends DispatchInput {
   orderSeq: number;
-  orders: Record<string, ActorRefFrom<typeof errandOrderMachine>>;
+  /**
+   * Open errand orders (E…); their actors are the children of the same id. A persistent map, not a
+   * record of refs: a plain record was copied on every spawn and end, and a restarted dispatch gets
+   * new child actors that only its children map points at.
+   */
+  orders: PersistentMap<true>;
   /** Open orders ordinary couriers can pull (errands, trunk deliveries). */
   listings: PersistentMap<ErrandListing>;
   ledger: EscrowLedger;
   relay: ChatRelay;
-  couriers: Record<string, CourierRecord>;
+  /** The courier registry (a persistent map: it is updated on nearly every courier event). */
+  couriers: PersistentMap<CourierRecord>;
   /** `publisher|requestId` → order id: a repeated publish is answered again, never opened twice. */
   requests: PersistentMap<string>;
-  /** Orders of the other flows (trunk T…, rental R…, preorder P…): their child actors by id. */
   /** Open orders of the four other flows (their actors are the children of the same id). */
   flowOrders: PersistentMap<true>;
   flowSeq: number;
@@ -86,23 +92,33 @@ export type DispatchEvent =
 export type OrderBound = Extract<DispatchEvent, { orderId: string }>;
 
 /**
- * The child actor of an open order of any flow, as a `sendTo` target. Orders of the four other
- * flows are named by their id, which XState resolves among the dispatch actor's children (they are
- * spawned with it), rather than kept as refs in the context: a dispatch restarted from its persisted
- * snapshot gets new child actors, and only its children map points at them.
+ * Sends an event to the actor of an open order, through the shard that holds it (see
+ * order-shard.ts). Orders are named by id, never kept as refs in the context: a dispatch restarted
+ * from its persisted snapshot gets new child actors, and only the children maps point at them.
  */
-export function orderRef(context: DispatchContext, orderId: string): AnyActorRef | string | undefined {
-  const errand = context.orders[orderId];
-  if (errand) return errand;
-  return mapHas(context.flowOrders, orderId) ? orderId : undefined;
+function delivery(orderId: string, event: EventObject & Record<string, unknown>) {
+  return { type: 'shard.deliver' as const, orderId, event };
+}
+
+/** The order a revoked key belongs to (key ids are `<orderId>:<n>`). */
+function revokedOrderId(event: DispatchEvent): string {
+  return (event as { keyId: string }).keyId.split(':')[0] ?? '';
+}
+
+/** What dispatch needs to open an order: its kind, id and the input of its machine. */
+export interface OpenOrderParams {
+  readonly kind: OrderKind;
+  readonly orderId: string;
+  readonly input: unknown;
+}
+
+/** Whether an order of any flow is open (its child actor runs). */
+export function isOpenOrder(context: DispatchContext, orderId: string): boolean {
+  return mapHas(context.orders, orderId) || mapHas(context.flowOrders, orderId);
 }
 
 export function hasOrder(context: DispatchContext, event: DispatchEvent): boolean {
-  return (
-    'orderId' in event &&
-    typeof event.orderId === 'string' &&
-    (event.orderId in context.orders || mapHas(context.flowOrders, event.orderId))
-  );
+  return 'orderId' in event && typeof event.orderId === 'string' && isOpenOrder(context, event.orderId);
 }
 
 export function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {
@@ -136,13 +152,13 @@ export function withCourier(
   id: string,
   patch: Partial<CourierRecord>,
 ): DispatchContext['couriers'] {
-  const current = context.couriers[id] ?? {
+  const current = mapGet(context.couriers, id) ?? {
     courierType: 'ordinary',
     online: false,
     activeOrder: null,
     publisher: null,
   };
-  return { ...context.couriers, [id]: { ...current, ...patch } };
+  return mapSet(context.couriers, id, { ...current, ...patch });
 }
 
 /** Messages from a party that belong to one order: routed to its actor, or answered `unknown_order`. */
@@ -225,6 +241,7 @@ export const dispatchSetup = setup({
     preorder: preorderMachine,
     cartDesk: cartDeskMachine,
     beaconDesk: beaconDeskMachine,
+    orderShard: orderShardMachine,
   },
   actions: {
     /** Sends a message from dispatch over the net port. */
@@ -244,28 +261,37 @@ export const dispatchSetup = setup({
       ({ context }) => context.desks?.beacons as AnyActorRef,
       ({ event }) => event,
     ),
+    /** Opens an order: its actor is spawned by the shard that will hold it. */
+    openOrder: sendTo(
+      (_, params: OpenOrderParams) => shardOf(params.orderId),
+      (_, params: OpenOrderParams) => ({ type: 'shard.open', ...params }),
+    ),
     forwardRental: sendTo(
-      ({ context, event }) =>
-        orderRef(context, (event as { rentalId: string }).rentalId) as AnyActorRef | string,
-      ({ event }) => event,
+      ({ event }) => shardOf((event as { rentalId: string }).rentalId),
+      ({ event }) => delivery((event as { rentalId: string }).rentalId, event),
     ),
     forwardRevocation: sendTo(
-      ({ context, event }) =>
-        orderRef(context, (event as { keyId: string }).keyId.split(':')[0] ?? '') as AnyActorRef | string,
-      ({ event }) => event,
+      ({ event }) => shardOf(revokedOrderId(event)),
+      ({ event }) => delivery(revokedOrderId(event), event),
     ),
     /** A repeated request of another flow: its open order answers it again. */
     reorder: sendTo(
-      ({ context, event }) => orderRef(context, repeatedFlowOrderId(context, event)) as AnyActorRef | string,
-      ({ context, event }) => ({ type: 'order.repeat', orderId: repeatedFlowOrderId(context, event) }),
+      ({ context, event }) => shardOf(repeatedFlowOrderId(context, event)),
+      ({ context, event }) => {
+        const orderId = repeatedFlowOrderId(context, event);
+        return delivery(orderId, { type: 'order.repeat', orderId });
+      },
     ),
     republish: sendTo(
-      ({ context, event }) => context.orders[repeatedOrderId(context, event)],
-      ({ context, event }) => ({ type: 'errand.republish', orderId: repeatedOrderId(context, event) }),
+      ({ context, event }) => shardOf(repeatedOrderId(context, event)),
+      ({ context, event }) => {
+        const orderId = repeatedOrderId(context, event);
+        return delivery(orderId, { type: 'errand.republish', orderId });
+      },
     ),
     forward: sendTo(
-      ({ context, event }) => orderRef(context, (event as OrderBound).orderId) as AnyActorRef | string,
-      ({ event }) => event as ErrandOrderEvent,
+      ({ event }) => shardOf((event as OrderBound).orderId),
+      ({ event }) => delivery((event as OrderBound).orderId, event as ErrandOrderEvent),
     ),
   },
   guards: {
@@ -281,13 +307,13 @@ export const dispatchSetup = setup({
       event.type === 'rental.request' && mapHas(context.rentedVehicles, event.request.vehicleId),
     knownRental: ({ context, event }) => 'rentalId' in event && mapHas(context.flowOrders, event.rentalId),
     revocationOfOpenOrder: ({ context, event }) =>
-      event.type === 'vehicle.revoked' && mapHas(context.flowOrders, event.keyId.split(':')[0] ?? ''),
+      event.type === 'vehicle.revoked' && mapHas(context.flowOrders, revokedOrderId(event)),
     preorderRefused: ({ context, event }) =>
       event.type === 'preorder.place' && preorderRefusal(context, event.request) !== null,
     withDesks: ({ context }) => context.desks !== null,
     trunkServed: ({ context, event }) =>
       event.type === 'trunk.order' && context.flows?.trunk.stores[event.request.storeId] !== undefined,
-    repeatedOpenRequest: ({ context, event }) => repeatedOrderId(context, event) in context.orders,
-    onlineCourier: ({ context, event }) => context.couriers[senderOf(event)]?.online === true,
+    repeatedOpenRequest: ({ context, event }) => mapHas(context.orders, repeatedOrderId(context, event)),
+    onlineCourier: ({ context, event }) => mapGet(context.couriers, senderOf(event))?.online === true,
   },
 });

@@ -1,4 +1,4 @@
-import { type AnyActorRef, assign, stopChild } from 'xstate';
+import { type AnyActorRef, assign } from 'xstate';
 import { closeLines, EMPTY_RELAY, openLines, routeChat } from './chat-relay.ts';
 import { flowRoutes } from './dispatch-flow-routes.ts';
 import { ordinaryCouriersPull } from './dispatch-policy.ts';
@@ -16,6 +16,7 @@ import {
 } from './dispatch-setup.ts';
 import { checkErrandRequest } from './errand-fees.ts';
 import { EMPTY_LEDGER, hold, settle } from './escrow-ledger.ts';
+import { ORDER_SHARDS, type OrderKind, orderShardMachine } from './order-shard.ts';
 import { emptyMap, mapDelete, mapGet, mapHas, mapSet } from './persistent-map.ts';
 
 export type { CourierRecord, DispatchContext, DispatchEvent, DispatchInput } from './dispatch-setup.ts';
@@ -30,7 +31,7 @@ export { pullListings } from './dispatch-setup.ts';
  * (courier registry, open listings for pulls, the escrow ledger, the chat relay, rented cars, busy
  * beacons) and answers what concerns no single order.
  */
-export const dispatchMachine = dispatchSetup.createMachine({
+const dispatchRoot = dispatchSetup.createMachine({
   id: 'dispatch',
   context: ({ input, spawn }) => ({
     ...input,
@@ -51,15 +52,17 @@ export const dispatchMachine = dispatchSetup.createMachine({
     rentedVehicles: emptyMap(),
     busyBeacons: emptyMap(),
     orderSeq: 0,
-    orders: {},
+    orders: emptyMap(),
     listings: emptyMap(),
     ledger: EMPTY_LEDGER,
     relay: EMPTY_RELAY,
-    couriers: {},
+    couriers: emptyMap(),
     requests: emptyMap(),
     flowOrders: emptyMap(),
     flowSeq: 0,
     refusals: [],
+    // the order shards are children only (orders are addressed by id, never by a ref in the context)
+    ...spawnShards(spawn as unknown as (src: 'orderShard', options: { id: string }) => unknown),
   }),
   initial: 'serving',
   states: {
@@ -84,27 +87,32 @@ export const dispatchMachine = dispatchSetup.createMachine({
           },
           {
             guard: 'validRequest',
-            actions: assign(({ context, event, spawn }) => {
-              if (event.type !== 'errand.publish') return {};
-              const orderSeq = context.orderSeq + 1;
-              const orderId = `E${orderSeq}`;
-              const ref = spawn('errandOrder', {
-                id: orderId,
-                systemId: orderId,
-                input: {
-                  orderId,
+            actions: [
+              assign(({ context, event }) => {
+                if (event.type !== 'errand.publish') return {};
+                const orderSeq = context.orderSeq + 1;
+                const orderId = `E${orderSeq}`;
+                return {
                   orderSeq,
-                  request: event.request,
-                  fees: context.fees,
-                  timing: context.timing,
-                },
-              });
-              return {
-                orderSeq,
-                orders: { ...context.orders, [orderId]: ref },
-                requests: mapSet(context.requests, requestKey(event.request), orderId),
-              };
-            }),
+                  orders: mapSet(context.orders, orderId, true as const),
+                  requests: mapSet(context.requests, requestKey(event.request), orderId),
+                };
+              }),
+              {
+                type: 'openOrder',
+                params: ({ context, event }) => ({
+                  kind: 'errandOrder',
+                  orderId: `E${context.orderSeq}`,
+                  input: {
+                    orderId: `E${context.orderSeq}`,
+                    orderSeq: context.orderSeq,
+                    request: (event as Extract<DispatchEvent, { type: 'errand.publish' }>).request,
+                    fees: context.fees,
+                    timing: context.timing,
+                  },
+                }),
+              },
+            ],
           },
           {
             actions: {
@@ -178,16 +186,16 @@ export const dispatchMachine = dispatchSetup.createMachine({
           }),
         },
         'courier.position': {
-          guard: ({ context, event }) => context.couriers[event.courierId]?.publisher != null,
+          guard: ({ context, event }) => mapGet(context.couriers, event.courierId)?.publisher != null,
           actions: {
             type: 'send',
             params: ({ context, event }) => {
-              const record = context.couriers[event.courierId];
+              const record = mapGet(context.couriers, event.courierId);
               return {
-                to: record.publisher ?? '',
+                to: record?.publisher ?? '',
                 message: {
                   type: 'errand.tracking',
-                  orderId: record.activeOrder,
+                  orderId: record?.activeOrder ?? null,
                   position: event.position,
                   eta: event.eta,
                 },
@@ -331,10 +339,6 @@ export const dispatchMachine = dispatchSetup.createMachine({
               }),
           }),
         },
-        // a finished order child is removed from the system, so snapshots do not grow all day
-        'xstate.done.actor.*': {
-          actions: stopChild(({ event }) => (event as { actorId?: string }).actorId ?? ''),
-        },
         'order.ended': [
           {
             guard: ({ context, event }) => mapHas(context.flowOrders, event.orderId),
@@ -349,11 +353,11 @@ export const dispatchMachine = dispatchSetup.createMachine({
           {
             actions: [
               assign(({ context, event }) => {
-                const orders = { ...context.orders };
-                delete orders[event.orderId];
+                const orders = mapDelete(context.orders, event.orderId);
                 // the order names its courier; the registry must agree before it is cleared
                 const courierId =
-                  event.courierId !== null && context.couriers[event.courierId]?.activeOrder === event.orderId
+                  event.courierId !== null &&
+                  mapGet(context.couriers, event.courierId)?.activeOrder === event.orderId
                     ? event.courierId
                     : undefined;
                 return {
@@ -372,3 +376,34 @@ export const dispatchMachine = dispatchSetup.createMachine({
     },
   },
 });
+
+function spawnShards(spawn: (src: 'orderShard', options: { id: string }) => unknown): Record<never, never> {
+  for (let i = 0; i < ORDER_SHARDS; i++) spawn('orderShard', { id: `orders${i}` });
+  return {};
+}
+
+const ORDER_KINDS: readonly OrderKind[] = ['errandOrder', 'trunkOrder', 'rental', 'preorder'];
+
+/**
+ * The open orders are the children of the shards (see order-shard.ts), not of dispatch: so that
+ * `dispatchMachine.provide({ actors: { errandOrder, … } })` still reaches them, every provided copy
+ * of dispatch hands its order actors on to its shards.
+ */
+function shardingOrders<M extends typeof dispatchRoot>(machine: M): M {
+  const provide = machine.provide.bind(machine);
+  return Object.assign(machine, {
+    provide: (implementations: Parameters<M['provide']>[0]) => {
+      const actors = provide(implementations).implementations.actors;
+      const orders = Object.fromEntries(ORDER_KINDS.map((kind) => [kind, actors[kind]]));
+      const orderShard = orderShardMachine.provide({ actors: orders as never });
+      return shardingOrders(
+        provide({ ...implementations, actors: { ...implementations.actors, orderShard } } as never),
+      );
+    },
+  });
+}
+
+/**
+ * The dispatch server of every flow (see dispatchRoot above for what it keeps and routes).
+ */
+export const dispatchMachine = shardingOrders(dispatchRoot);

@@ -147,7 +147,16 @@ export function policyView(ctx: MealDispatchContext, now: number, waitingOnly = 
       const book = mapGet(ctx.couriers, shift.id) as CourierBook;
       if (book.status !== 'off') add(shift.id, book);
     }
-  return { now, timing: ctx.timing, restaurants: ctx.restaurants, orders, couriers };
+  const p = ctx.policy;
+  // demand only matters to a courier waiting for work: skip counting when nobody waits
+  if (waitingOnly || p.kind !== 'rolling' || !p.relocate || ctx.waiting.size === 0)
+    return { now, timing: ctx.timing, restaurants: ctx.restaurants, orders, couriers };
+  const since = now - p.relocateWindowMinutes * 60_000;
+  const recentDemand: Record<string, number> = {};
+  for (const [, o] of mapEntries(ctx.orders))
+    if (o.order.placedAt >= since)
+      recentDemand[o.order.restaurantId] = (recentDemand[o.order.restaurantId] ?? 0) + 1;
+  return { now, timing: ctx.timing, restaurants: ctx.restaurants, orders, couriers, recentDemand };
 }
 
 /** Sets a courier's book, keeping the waiting list in step with its status. */

@@ -14,6 +14,7 @@ import type {
   RouteDecision,
 } from './meal-policy.ts';
 import type { MealOrder } from './meal-protocol.ts';
+import { relocations } from './meal-relocation.ts';
 import { MINUTE_MS, routeTimes, travelMs } from './meal-route.ts';
 
 /** Cost of leaving one order without a courier in this decision, in cost minutes: above any real plan. */
@@ -152,7 +153,8 @@ export function targetBundleSize(params: RollingParams, ordersSoon: number, cour
  * may take one of its cheapest candidate couriers or stay unassigned (at a cost above any plan), and
  * the solver picks the cheapest assignment overall. Of that plan only the routes whose courier is
  * waiting now and must leave before the next decision are committed; with `preposition`, the other
- * waiting couriers of the plan start towards their bundle's restaurant.
+ * waiting couriers of the plan start towards their bundle's restaurant; with `relocate`, the waiting
+ * couriers the plan leaves without work move to where recent orders came from.
  */
 export function rollingDecisions(
   view: MealPolicyView,
@@ -187,7 +189,8 @@ export function rollingDecisions(
   const cutoff = view.now + params.intervalMinutes * MINUTE_MS;
   const routes: RouteDecision[] = [];
   const repositions: { courierId: string; restaurantId: string }[] = [];
-  const spare = new Set(pool.map((_, c) => c).filter((c) => isIdle(view, pool[c]) && !chosen.includes(c)));
+  const matched = new Set(chosen);
+  const spare = new Set(pool.map((_, c) => c).filter((c) => !matched.has(c)));
   const commit = (courier: CourierView, bundle: Bundle) =>
     routes.push({
       courierId: courier.shift.id,
@@ -198,15 +201,27 @@ export function rollingDecisions(
     if (c < 0 || c >= pool.length) return;
     const courier = pool[c];
     const { kept, split } = splitBundle(view, params, courier, bundles[b], pool, spare);
-    // a split-off order goes now only if it must; otherwise the next decision plans it afresh
+    // a split-off order goes now only if it must (and its courier is waiting); otherwise the next
+    // decision plans it afresh
     for (const { courier: other, bundle, plan } of split)
-      if (plan.latestDepartAt < cutoff) commit(other, bundle);
+      if (isIdle(view, other) && plan.latestDepartAt < cutoff) commit(other, bundle);
     if (!isIdle(view, courier)) return;
     const plan = planBundle(view, params, courier, kept) as BundlePlan;
     if (plan.latestDepartAt < cutoff || courier.place === kept.restaurantId) commit(courier, kept);
     else if (params.preposition)
       repositions.push({ courierId: courier.shift.id, restaurantId: kept.restaurantId });
   });
+  if (params.relocate)
+    repositions.push(
+      ...relocations(
+        view,
+        params,
+        [...spare]
+          .sort((a, b) => a - b)
+          .map((c) => pool[c])
+          .filter((c) => isIdle(view, c)),
+      ),
+    );
   return { routes, repositions };
 }
 
@@ -217,9 +232,11 @@ function isIdle(view: MealPolicyView, courier: CourierView): boolean {
 
 /**
  * After the assignment: each order of a matched bundle leaves it when the rest with its courier
- * plus the order alone with a spare waiting courier (one the assignment left idle) costs less than
- * the whole bundle. Why: bundles are formed before couriers are matched, so a bundle can meet an
- * idle courier that would serve one of its orders sooner. Spare couriers used here leave `spare`.
+ * plus the order alone with a spare courier (one the assignment left without a bundle, waiting or
+ * free soon) costs less than the whole bundle. Why: bundles are formed before couriers are
+ * matched, so a bundle can meet a spare courier that would serve one of its orders sooner — and a
+ * courier still on its way (a relocation, say) counts, or its bundle would be held together only
+ * because that courier was not waiting yet. Spare couriers used here leave `spare`.
  */
 function splitBundle(
   view: MealPolicyView,

@@ -57,6 +57,17 @@ export interface RollingParams {
   readonly updateOnArrival: boolean;
   /** Send a waiting courier ahead to the restaurant of its planned bundle when it is not yet urgent. */
   readonly preposition: boolean;
+  /**
+   * Send a waiting courier the plan leaves without work to the restaurant from which recent orders
+   * are nearest on average (its own trip there weighed by `relocateTripWeight`), so its next trip
+   * to a restaurant is short. Why: after a drop-off a courier waits at the customer, usually far
+   * from where the next order will come from, and that empty trip delays the next pickup.
+   */
+  readonly relocate: boolean;
+  /** Orders placed within this many minutes before now make the demand relocation aims at. */
+  readonly relocateWindowMinutes: number;
+  /** Weight of each minute of the relocation trip against each minute saved on the next trip. */
+  readonly relocateTripWeight: number;
 }
 
 export const DEFAULT_ROLLING: RollingParams = {
@@ -75,6 +86,9 @@ export const DEFAULT_ROLLING: RollingParams = {
   solver: 'hungarian',
   updateOnArrival: true,
   preposition: false,
+  relocate: true,
+  relocateWindowMinutes: 60,
+  relocateTripWeight: 0.5,
 };
 
 export const DEFAULT_GREEDY: GreedyParams = { kind: 'greedy' };
@@ -101,6 +115,11 @@ export interface MealPolicyView {
   readonly orders: readonly MealOrder[];
   /** Every courier that is not off duty for good, in roster order. */
   readonly couriers: readonly CourierView[];
+  /**
+   * Orders placed per restaurant within the relocation window before now (restaurant id → count),
+   * only for a policy that relocates: what dispatch has seen, never what is to come.
+   */
+  readonly recentDemand?: Readonly<Record<string, number>>;
 }
 
 export interface RouteDecision {

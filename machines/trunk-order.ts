@@ -32,6 +32,29 @@ export type {
 } from './trunk-terms.ts';
 
 /**
+ * An assigned courier who has not picked the goods up after this long is sent the assignment again:
+ * the answer to its accept is lost for good if its app was down when it came, and then nobody would
+ * ever fetch the goods. The courier ignores it for the job it is on and takes it up otherwise.
+ * Longer than the way to the store and its preparation take on a healthy Monaco day (99 % within
+ * one hour), so a healthy day rarely repeats one.
+ */
+export const ASSIGNMENT_REPEAT_MS = 60 * 60_000;
+
+/** The answer to the winning accept: the job, with the car, its key and the goods. */
+const assignment = toCourier((ctx) => ({
+  type: 'errand.acceptResult',
+  orderId: ctx.orderId,
+  ok: true,
+  listing: listingOf(ctx),
+  trunk: {
+    vehicleId: ctx.request.vehicleId,
+    key: ctx.key as DigitalKey,
+    items: ctx.request.items,
+    storeId: ctx.store.id,
+  } satisfies TrunkJob,
+}));
+
+/**
  * One trunk delivery at dispatch (flow 1). The car must stand in a parking space inside the store's
  * coverage area, by its telemetry, at order time and again when the courier reaches it. The courier
  * who wins the offer gets the request, the goods, the car's position and a trunk-only key bound to
@@ -43,7 +66,8 @@ export type {
  * in a space, the key was refused (expired…), or the holds ran out → the goods go back to the store
  * and the customer is refunded all but the courier's `returnFeeShare` of the fee; the trunk did not
  * latch after the deposit → the alarm is raised (the car keeps retrying) and counted, the delivery
- * stands. Unserved within `maxOpenMs` → cancelled, refunded in full.
+ * stands. Unserved within `maxOpenMs` → cancelled, refunded in full. Not picked up within
+ * `ASSIGNMENT_REPEAT_MS` → the assignment is said to the courier again.
  */
 export const trunkOrderMachine = setup({
   types: {
@@ -86,6 +110,7 @@ export const trunkOrderMachine = setup({
     maxOpen: ({ context }) => context.timing.maxOpenMs,
     holdCheck: ({ context }) => context.timing.holdCheckMs,
     relockCheck: ({ context }) => context.timing.relockCheckMs,
+    assignmentRepeat: ASSIGNMENT_REPEAT_MS,
   },
 }).createMachine({
   id: 'trunkOrder',
@@ -226,24 +251,15 @@ export const trunkOrderMachine = setup({
                 }),
               };
             }),
-            toCourier((ctx) => ({
-              type: 'errand.acceptResult',
-              orderId: ctx.orderId,
-              ok: true,
-              listing: listingOf(ctx),
-              trunk: {
-                vehicleId: ctx.request.vehicleId,
-                key: ctx.key as DigitalKey,
-                items: ctx.request.items,
-                storeId: ctx.store.id,
-              } satisfies TrunkJob,
-            })),
+            assignment,
             lifecycle('assigned'),
           ],
         },
       },
     },
     assigned: {
+      // the courier's app may have been down when the assignment came: say it again until pick-up
+      after: { assignmentRepeat: { target: 'assigned', reenter: true, actions: assignment } },
       on: {
         'errand.pickedUp': { guard: 'fromCourier', target: 'toCar', actions: lifecycle('pickedUp') },
       },

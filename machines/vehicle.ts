@@ -169,6 +169,13 @@ function auditOf(context: VehicleContext, event: KeyPresent, result: KeyUseResul
   };
 }
 
+/**
+ * A trunk opened by a key and not closed by hand after this long is closed and latched by the car's
+ * power lid, as doors relock: a courier who left (or whose phone never heard the car answer) must
+ * not leave it open. Longer than any deposit, so a healthy day never needs it.
+ */
+export const TRUNK_AUTO_LATCH_MS = 10 * 60_000;
+
 type Args = { context: VehicleContext; event: VehicleEvent };
 
 const present = (event: VehicleEvent) => event as KeyPresent;
@@ -211,9 +218,10 @@ function granted(action: Entitlement) {
  * presented digital key itself (signature, vehicle, holder, revocation counter, window, uses,
  * entitlement), acts only within it, audits every attempt — granted or refused, and why — and keeps
  * its key state (uses, revocations, the counter) in its own context, so a revocation it has seen
- * holds while it is offline. Doors left unlocked relock after a timeout; a lock or trunk latch that
- * fails raises the alarm and is retried. Position and state go out through the vehicle port
- * (`report`), which the world holds as the car's telemetry.
+ * holds while it is offline. Doors left unlocked relock after a timeout, and a trunk left open closes
+ * by its power lid after one; a lock or trunk latch that fails raises the alarm and is retried.
+ * Position and state go out through the vehicle port (`report`), which the world holds as the car's
+ * telemetry.
  */
 export const vehicleMachine = setup({
   types: {
@@ -252,6 +260,7 @@ export const vehicleMachine = setup({
   delays: {
     autoRelock: ({ context }) => context.autoRelockMs,
     relockRetry: ({ context }) => context.relockRetryMs,
+    trunkAutoLatch: TRUNK_AUTO_LATCH_MS,
   },
 }).createMachine({
   id: 'vehicle',
@@ -383,6 +392,7 @@ export const vehicleMachine = setup({
           },
         },
         open: {
+          after: { trunkAutoLatch: { target: 'latching' } },
           on: {
             'trunk.close': { target: 'latching' },
             // the trunk did not open (refused, or the device never answered): alarm, then relatch

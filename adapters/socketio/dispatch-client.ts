@@ -138,3 +138,26 @@ export class DispatchClient {
     });
   }
 }
+
+/** Why a server could not be joined: it refused our token, or it could not be reached at all. */
+export type JoinFailure = { readonly kind: 'refused' | 'unreachable'; readonly reason: string };
+
+/**
+ * Connects one throw-away principal and leaves: tells a caller, before it builds anything, whether
+ * the server is there and takes tokens minted with `token`; undefined when it does.
+ */
+export async function probeServer(url: string, role: Role, token: string): Promise<JoinFailure | undefined> {
+  const client = new DispatchClient({ url, role, token, cidPrefix: 'probe' });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (err) {
+    const reason = (err as Error).message;
+    return {
+      kind: /unauthori[sz]ed|signature|expired|token/i.test(reason) ? 'refused' : 'unreachable',
+      reason,
+    };
+  } finally {
+    client.close();
+  }
+}

@@ -120,7 +120,7 @@ function present(bench: ProtocolBench, presenterId: string, key: DigitalKey, act
 function orderEnded(bench: ProtocolBench, key: DigitalKey): boolean {
   const dispatch = bench.view().dispatch;
   const orderId = key.keyId.split(':')[0] ?? '';
-  return dispatch !== null && !(orderId in dispatch.orders) && !mapHas(dispatch.flowOrders, orderId);
+  return dispatch !== null && !mapHas(dispatch.orders, orderId) && !mapHas(dispatch.flowOrders, orderId);
 }
 
 /**

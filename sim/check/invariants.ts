@@ -204,7 +204,7 @@ export class Invariants {
     this.check(view);
     const d = view.dispatch;
     if (d) {
-      const open = [...Object.keys(d.orders), ...mapKeys(d.flowOrders)].sort();
+      const open = [...mapKeys(d.orders), ...mapKeys(d.flowOrders)].sort();
       if (open.length > 0)
         this.fail('every order ends', `still open after faults stopped: ${open.join(', ')}`);
       const held = stillHeld(d.ledger);

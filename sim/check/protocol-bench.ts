@@ -290,7 +290,7 @@ export class ProtocolBench {
   private settled(): boolean {
     const view = this.view();
     const d = view.dispatch;
-    if (!d || Object.keys(d.orders).length > 0 || d.flowOrders.size > 0) return false;
+    if (!d || d.orders.size > 0 || d.flowOrders.size > 0) return false;
     if (!view.carts || view.carts.openCarts.size > 0) return false;
     const state = (id: string) => stateName(this.snapshotOf(id)?.value);
     if (COURIERS.some((c) => !/^(offDuty|idle)/.test(state(c.id)))) return false;

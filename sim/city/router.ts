@@ -1,4 +1,5 @@
 import FlatQueue from 'flatqueue';
+import { activeLandmarks, buildLandmarks, type LandmarkTable, landmarkBound } from './landmarks.ts';
 import { LruCache } from './lru-cache.ts';
 import type { ReverseAdjacency, RoadGraph, TravelProfile } from './road-graph.ts';
 import { edgeSources, maxEdgeSpeed, reverseAdjacency } from './road-graph.ts';
@@ -62,6 +63,8 @@ interface SearchSpace {
   /** 1 / fastest edge speed, s/m. */
   readonly invMaxSpeed: number;
   reverse: ReverseAdjacency | undefined;
+  /** Landmark travel times for the A* bound, built at the first A* query of this profile. */
+  landmarks: LandmarkTable | undefined;
   // Scratch reused by every query; `seen`/`done` hold the generation that last touched a node, so
   // nothing O(n) is cleared or allocated per query.
   readonly cost: Float64Array;
@@ -88,6 +91,7 @@ function createSpace(profile: TravelProfile, graph: RoadGraph, speedOf: (e: numb
     edgeSource: edgeSources(graph),
     invMaxSpeed: maxSpeed > 0 ? HEURISTIC_SLACK / maxSpeed : 0,
     reverse: undefined,
+    landmarks: undefined,
     cost: new Float64Array(n),
     via: new Int32Array(n),
     seen: new Uint32Array(n),
@@ -116,7 +120,8 @@ function nextGeneration(space: SearchSpace): number {
  *
  * Why three layers: store origins repeat, so `precomputeTree` runs one Dijkstra per store and any
  * later route from (or to) that store is a tree walk; identical legs repeat, so routes are kept in
- * a bounded LRU; everything else is A* with the admissible heuristic euclidean / fastest speed.
+ * a bounded LRU; everything else is A* bounded below by the larger of euclidean / fastest speed and
+ * the landmark (ALT) bound, which prunes far more on a city whose fastest roads are few.
  * Results depend only on the graph, the query and the set of precomputed trees — never on earlier
  * queries — because the heap is cleared and all scratch is stamped per query.
  */
@@ -271,8 +276,19 @@ export class Router {
   }
 
   #astar(space: SearchSpace, from: number, to: number): number[] | undefined {
+    space.landmarks ??= buildLandmarks(
+      space.graph.nodeCount,
+      (root, direction) => this.#dijkstra(space, root, direction).time,
+    );
+    const landmarks = space.landmarks;
+    const landmarkBoundOf = landmarkBound(landmarks, activeLandmarks(landmarks, from, to), to);
     const { graph, edgeTime, cost, via, seen, done, invMaxSpeed, edgeSource } = space;
     const { x, y, edgeStart, edgeTarget } = graph;
+    const bound = (v: number): number => {
+      const euclid = distance(x[v] - tx, y[v] - ty) * invMaxSpeed;
+      const alt = landmarkBoundOf(v);
+      return alt > euclid ? alt : euclid;
+    };
     const generation = nextGeneration(space);
     const heap = this.#heap;
     heap.clear();
@@ -281,7 +297,7 @@ export class Router {
     cost[from] = 0;
     via[from] = -1;
     seen[from] = generation;
-    heap.push(from, distance(x[from] - tx, y[from] - ty) * invMaxSpeed);
+    heap.push(from, bound(from));
     let found = false;
     while (heap.length > 0) {
       const u = heap.pop() as number;
@@ -301,7 +317,7 @@ export class Router {
           seen[v] = generation;
           cost[v] = c;
           via[v] = e;
-          heap.push(v, c + distance(x[v] - tx, y[v] - ty) * invMaxSpeed);
+          heap.push(v, c + bound(v));
         }
       }
     }

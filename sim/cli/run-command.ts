@@ -1,6 +1,7 @@
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { systemWallClock } from '../twin/wall-clock.ts';
 import { RealDevices } from '../world/real-devices.ts';
+import { RemoteDispatch } from '../world/remote-dispatch.ts';
 import { formatSimTime, parseDuration } from '../world/time-of-day.ts';
 import type { RunResult } from '../world/world.ts';
 import { loadWorld } from './load-world.ts';
@@ -54,24 +55,43 @@ export async function runCommand(path: string, options: RunOptions): Promise<voi
   if (!(speed > 0 && speed <= 10_000))
     throw new UserError(`--speed: expected a number above 0 up to 10000, got "${options.speed}"`);
   const started = performance.now();
-  const devices = await RealDevices.connect(scenario.adapters);
+  const remoteDispatch = await RemoteDispatch.open(scenario.adapters);
+  const devices = await RealDevices.connect(scenario.adapters).catch(async (err) => {
+    await remoteDispatch?.close();
+    throw err;
+  });
   const world = await loadWorld(path, scenario, {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.log ? { logPath: options.log } : {}),
     ...(devices ? { devices } : {}),
+    ...(remoteDispatch ? { remoteDispatch } : {}),
   }).catch(async (err) => {
     await devices?.close();
+    await remoteDispatch?.close();
     throw err;
   });
-  const bar = new ProgressBar(until, devices ? 'hybrid run' : 'simulating');
-  if (devices) {
-    // a real device answers in wall time, so the world runs paced to it
-    process.stderr.write(`hybrid run at ${speed}× wall time: ${devices.describe().join(', ')}\n`);
+  await remoteDispatch?.connectPopulation(world.population).catch(async (err) => {
+    await world.close();
+    throw err;
+  });
+  const hybrid = devices !== undefined || remoteDispatch !== undefined;
+  const bar = new ProgressBar(until, hybrid ? 'hybrid run' : 'simulating');
+  if (hybrid) {
+    // a real device or a remote dispatch server answers in wall time, so the world runs paced to it
+    const real = [
+      ...(devices?.describe() ?? []),
+      ...(remoteDispatch ? [`dispatch over ${remoteDispatch.url}`] : []),
+    ];
+    process.stderr.write(`hybrid run at ${speed}× wall time: ${real.join(', ')}\n`);
     world.kernel.setSpeed(speed);
     await world.kernel.runPaced(until, systemWallClock, 20, (now) => bar.update(now, formatSimTime(now)));
   } else world.run(until, (now) => bar.update(now, formatSimTime(now)));
   bar.finish();
-  const result = { ...world.result(until / 1000), ...(devices ? { devices: devices.stats() } : {}) };
+  const result = {
+    ...world.result(until / 1000),
+    ...(devices ? { devices: devices.stats() } : {}),
+    ...(remoteDispatch ? { remoteDispatch: remoteDispatch.report() } : {}),
+  };
   await world.close();
   const wallSeconds = Math.round((performance.now() - started) / 10) / 100;
   const out = { ...result, until: options.until, wallSeconds };
@@ -79,6 +99,10 @@ export async function runCommand(path: string, options: RunOptions): Promise<voi
   else {
     process.stdout.write(formatSummary({ ...result, wallSeconds }));
     if (result.devices) process.stdout.write(`devices: ${JSON.stringify(result.devices)}\n`);
+    if (result.remoteDispatch)
+      process.stdout.write(
+        `remote dispatch (errand orders are on the server): ${JSON.stringify(result.remoteDispatch)}\n`,
+      );
   }
   if (result.kpis.invariantViolations > 0) process.exitCode = 2;
 }

@@ -1,4 +1,5 @@
 import type { CourierRecord } from '../../machines/dispatch.ts';
+import { mapGet, type PersistentMap } from '../../machines/persistent-map.ts';
 import type { Point } from '../../machines/protocol.ts';
 import { MovingPointIndex } from '../city/spatial-index.ts';
 
@@ -48,13 +49,13 @@ export class CourierLocator {
     point: Point,
     radius: number,
     category: string,
-    registry: Readonly<Record<string, CourierRecord>>,
+    registry: PersistentMap<CourierRecord>,
     limit = 20,
   ): string[] {
     const out: string[] = [];
     for (const i of this.index.within(point.x, point.y, radius)) {
       const id = this.ids[i];
-      const record = registry[id];
+      const record = mapGet(registry, id);
       if (!record?.online || record.courierType !== 'professional' || record.activeOrder !== null) continue;
       if (!this.tracked.get(id)?.categories.includes(category)) continue;
       out.push(id);

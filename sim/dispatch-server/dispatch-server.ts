@@ -112,7 +112,7 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
       metrics: () =>
         metrics.snapshot(currentSeq(), {
           ordersByStep: host.orders.stepCounts(),
-          openOrders: Object.keys(host.context.orders).length,
+          openOrders: host.context.orders.size,
           couriersOnline: host.locator.online,
           escrow: host.escrow(),
           invariantViolations: host.violations().length,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyToken } from '../../adapters/socketio/principal-token.ts';
+import { mapEntries } from '../../machines/persistent-map.ts';
 import type { DispatchHost } from './dispatch-host.ts';
 import { type MetricsSnapshot, prometheusText } from './server-metrics.ts';
 
@@ -21,13 +22,13 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
 /** The dispatch state a test or an operator checks invariants against (admin token only). */
 function stateOf(deps: HttpDeps, withOrders: boolean): Record<string, unknown> {
   const ctx = deps.host.context;
-  const couriers = Object.values(ctx.couriers);
+  const couriers = [...mapEntries(ctx.couriers)].map(([, c]) => c);
   return {
     seq: deps.seq(),
     serverTime: deps.host.now,
     orders: {
       steps: deps.host.orders.stepCounts(),
-      open: Object.keys(ctx.orders).length,
+      open: ctx.orders.size,
       ...(withOrders ? { list: deps.host.orders.all() } : {}),
     },
     escrow: deps.host.escrow(),

@@ -24,18 +24,41 @@ const mqttAdapter = z
   })
   .strict();
 
+/**
+ * The `dispatch` entry: the world's couriers and customers talk to a remote dispatch server over
+ * socket.io (README § "Dispatch server wire protocol"). The token secret comes from `secretFile`
+ * or `$CITYTWIN_DISPATCH_SECRET`, never from the scenario itself.
+ */
+const socketioAdapter = z
+  .object({
+    kind: z.literal('socketio'),
+    url: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected a server URL like http://127.0.0.1:7400'),
+    /** A file holding the server's token secret (first line); default `$CITYTWIN_DISPATCH_SECRET`. */
+    secretFile: z.string().min(1).optional(),
+    /** Wall ms a command keeps being retried (same client id: the server acts once) before it is given up. */
+    commandTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+  })
+  .strict();
+
 export const adapterSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sim') }).strict(),
   mqttAdapter,
-  z.object({ kind: z.literal('socketio'), url: z.string().url() }).passthrough(),
+  socketioAdapter,
 ]);
 export type MqttAdapterSpec = z.output<typeof mqttAdapter>;
+export type SocketioAdapterSpec = z.output<typeof socketioAdapter>;
 export type AdapterSpec = z.output<typeof adapterSchema>;
 
-/** `kind:id`: the actor kinds a scenario can switch (a beacon gateway is a store's curb scanner). */
+/**
+ * `kind:id`: the actor kinds a scenario can switch (a beacon gateway is a store's curb scanner);
+ * or `dispatch`, the one backend every courier and customer talks to.
+ */
 export const adapterKey = z
   .string()
-  .regex(/^(vehicle|beacon|gateway|robot|courier|customer|store|dispatch):[\w.-]+$/, 'expected "kind:id"');
+  .regex(
+    /^((vehicle|beacon|gateway|robot|courier|customer|store):[\w.-]+|dispatch)$/,
+    'expected "kind:id" or "dispatch"',
+  );
 
 /** Which actor kinds each medium can drive; `gateway:S1` is the curb scanner of store S1. */
 const MQTT_KINDS = new Set(['vehicle', 'gateway', 'robot']);
@@ -49,10 +72,12 @@ export function adapterProblems(
   for (const [key, spec] of Object.entries(adapters)) {
     const [kind, id] = key.split(':') as [string, string];
     const where = `adapters["${key}"]`;
-    if (spec.kind === 'mqtt' && !MQTT_KINDS.has(kind))
+    if (spec.kind === 'mqtt' && key !== 'dispatch' && !MQTT_KINDS.has(kind))
       out.push(`${where}.kind: expected "mqtt" only for vehicle, gateway or robot, got it for ${kind}`);
-    if (spec.kind === 'socketio')
-      out.push(`${where}.kind: expected "sim" or "mqtt" (socketio actors are not wired yet), got "socketio"`);
+    if (spec.kind === 'socketio' && key !== 'dispatch')
+      out.push(`${where}.kind: expected "socketio" only for the "dispatch" entry, got it for ${kind}`);
+    if (key === 'dispatch' && spec.kind === 'mqtt')
+      out.push(`${where}.kind: expected "socketio" or "sim" for dispatch, got "mqtt"`);
     if (spec.kind === 'mqtt' && spec.keyFile !== undefined && spec.certFile === undefined)
       out.push(`${where}.certFile: expected a client certificate with keyFile, got nothing`);
     if (kind === 'vehicle' && !inRange(id, 'V', counts.vehicles))

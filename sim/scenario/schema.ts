@@ -206,7 +206,12 @@ export const scenarioSchema = z
       .object({ onTimeTargetRate: share.default(0.9), maxWaitMinutes: positive.default(10) })
       .strict()
       .default({ onTimeTargetRate: 0.9, maxWaitMinutes: 10 }),
-    adapters: z.record(adapterKey, adapterSchema).default({}),
+    adapters: z
+      .record(adapterKey, adapterSchema, {
+        error: (issue) =>
+          issue.code === 'invalid_key' ? 'expected "kind:id" (e.g. "vehicle:V12") or "dispatch"' : undefined,
+      })
+      .default({}),
   })
   .strict();
 

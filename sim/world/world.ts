@@ -24,6 +24,7 @@ import { Mobility } from './mobility.ts';
 import { PoissonSchedule } from './poisson-schedule.ts';
 import { areaWeights, type PlacedArea, type Population, placePopulation, pointInArea } from './population.ts';
 import type { RealDevices } from './real-devices.ts';
+import type { RemoteDispatch } from './remote-dispatch.ts';
 import { stateName } from './state-name.ts';
 import { clockToMs } from './time-of-day.ts';
 
@@ -37,6 +38,8 @@ export interface WorldOptions {
   readonly logPath?: string;
   /** Actors played by real devices (a hybrid run, paced to wall time); the world closes them. */
   readonly devices?: RealDevices;
+  /** Couriers and customers talk to this remote dispatch server (errand flow); the world closes it. */
+  readonly remoteDispatch?: RemoteDispatch;
 }
 
 export interface RunResult {
@@ -84,6 +87,7 @@ export class World {
   private readonly prepStreams = new Map<string, RandomStream>();
   private lostDemand = 0;
   readonly devices: RealDevices | undefined;
+  readonly remoteDispatch: RemoteDispatch | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -92,6 +96,7 @@ export class World {
   ) {
     this.seed = options.seed ?? scenario.seed;
     this.devices = options.devices;
+    this.remoteDispatch = options.remoteDispatch;
     this.random = new RandomStreams(this.seed);
     this.log = new EventLog(options.logPath);
     this.net = new SimNet(this.kernel, this.log, scenario.netLatencyMs);
@@ -222,6 +227,7 @@ export class World {
     for (const { actor } of this.adopted.values()) actor.stop();
     this.dispatch.stop();
     await this.devices?.close();
+    await this.remoteDispatch?.close();
     await this.log.close();
   }
 
@@ -322,9 +328,10 @@ export class World {
       },
     });
     // dispatch reads time from the messages it gets (key windows, beacon slots): the net stamps it
-    this.net.register('dispatch', (message) =>
-      this.dispatch.send({ ...message, at: this.kernel.now } as never),
-    );
+    const local = (message: NetMessage) => this.dispatch.send({ ...message, at: this.kernel.now } as never);
+    const roleOf = (id: string) =>
+      this.courierIndex.has(id) ? 'courier' : /^U\d+$/.test(id) ? 'customer' : undefined;
+    this.net.register('dispatch', this.remoteDispatch?.bridge(this.net, this.kernel, roleOf, local) ?? local);
     this.dispatch.start();
     this.flows.cartDesk = () =>
       this.dispatch.system.get('carts')?.getSnapshot().context as ReturnType<Flows['cartDesk']>;

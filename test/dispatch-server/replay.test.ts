@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
+import { mapKeys, mapToObject } from '../../machines/persistent-map.ts';
 import { type AppliedCommand, DispatchHost, type Outbound } from '../../sim/dispatch-server/dispatch-host.ts';
 import { straightLineQuoter } from '../../sim/dispatch-server/route-quoter.ts';
 
@@ -74,11 +75,11 @@ function books(host: DispatchHost) {
   const ctx = host.context;
   return {
     ledger: ctx.ledger,
-    couriers: ctx.couriers,
+    couriers: mapToObject(ctx.couriers),
     listings: ctx.listings,
     relay: ctx.relay,
     orderSeq: ctx.orderSeq,
-    openOrders: Object.keys(ctx.orders).sort(),
+    openOrders: mapKeys(ctx.orders),
     orders: host.orders.all(),
     violations: host.violations(),
   };

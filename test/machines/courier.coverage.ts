@@ -75,6 +75,8 @@ const key = (s: Snap) =>
     s.context.publisherMasked !== null,
     s.context.repliedToChat,
     s.context.job?.dropoff.x ?? null,
+    s.context.keyTries,
+    s.context.won.map((w) => w.orderId),
   ]);
 
 /** A trunk delivery: the job comes with the car, its key and the goods. */
@@ -94,6 +96,8 @@ export const keyRefused: CourierEvent = {
   ok: false,
   reason: 'expired',
 };
+/** A repeated presentation refused as used up: the first one opened the trunk, its answer was lost. */
+export const keyUsedUp: CourierEvent = { ...keyRefused, reason: 'uses_exhausted' } as CourierEvent;
 export const trunkEvents: CourierEvent[] = [
   { type: 'shift.start' },
   { type: 'errand.offer', listing: toTrunk },
@@ -106,6 +110,7 @@ export const trunkEvents: CourierEvent[] = [
   { type: 'trunk.return', orderId: 'T1', position: { x: 100, y: 0 } },
   { type: 'key.result', requestId: 'T1:open', vehicleId: 'V1', action: 'trunk_open', ok: true },
   keyRefused,
+  keyUsedUp,
 ];
 
 export const scenarios: ScenarioOf<CourierMachine>[] = [

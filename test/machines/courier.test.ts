@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { courierMachine } from '../../machines/courier.ts';
+import { courierMachine, KEY_RETRY_MS, MAX_KEY_TRIES, TRAVEL_RETRY_MS } from '../../machines/courier.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
 import { DISPATCH } from '../../machines/protocol.ts';
 import {
   atShop,
   input,
   keyRefused,
+  keyUsedUp,
   PUBLISHER_MASKED,
   scenarios,
   toDoor,
@@ -35,7 +36,7 @@ describe('courierMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {
     const r = coverage();
     printCoverage(r);
-    expect(r.transitions).toHaveLength(37);
+    expect(r.transitions).toHaveLength(46);
     expect(r.mismatches).toEqual([]);
     expect(r.uncovered.map((t) => t.key)).toEqual([]);
   });
@@ -118,6 +119,80 @@ describe('courierMachine on a trunk delivery', () => {
     expect(run.effectsOf<SendParams>('send').slice(-2)).toEqual([
       { to: 's1', message: { type: 'store.return', orderId: 'T1', courierId: COURIER } },
       { to: DISPATCH, message: { type: 'trunk.returned', orderId: 'T1', courierId: COURIER } },
+    ]);
+  });
+});
+
+describe('courierMachine when answers are lost', () => {
+  /** Timers of minutes: tracking ticks rarely, so the simulated clock has little to step through. */
+  const slowTracking = { ...input('professional'), trackingIntervalMs: 10 * 60_000 };
+  /** A trunk courier standing at the car, told to unlock. */
+  function atCarUnlocking() {
+    const run = startRecorded(courierMachine, slowTracking);
+    for (const e of trunkEvents.slice(0, 5)) run.send(e);
+    run.send({ type: 'travel.arrived', position: { x: 700, y: 0 } });
+    run.send({ type: 'trunk.unlock', orderId: 'T1' });
+    return run;
+  }
+  const presents = (run: ReturnType<typeof atCarUnlocking>) =>
+    run.effectsOf<SendParams>('send').filter((s) => s.message.type === 'key.present');
+
+  it('presents the key again to a car that does not answer, then reports no answer', () => {
+    const run = atCarUnlocking();
+    advance(run.clock, KEY_RETRY_MS * (MAX_KEY_TRIES - 1));
+    expect(presents(run)).toHaveLength(MAX_KEY_TRIES);
+    expect(new Set(presents(run).map((p) => p.message.requestId))).toEqual(new Set(['T1:open']));
+    expect(toDispatch(run.effectsOf<SendParams>('send')).at(-1)).toMatchObject({ type: 'trunk.atCar' });
+    advance(run.clock, KEY_RETRY_MS);
+    expect(toDispatch(run.effectsOf<SendParams>('send')).at(-1)).toEqual({
+      type: 'trunk.unlockFailed',
+      orderId: 'T1',
+      courierId: COURIER,
+      reason: 'no_answer',
+    });
+    expect(run.actor.getSnapshot().matches({ working: { job: 'atCar' } })).toBe(true);
+  });
+
+  it('deposits when a repeated presentation is refused as used up (the first one opened it)', () => {
+    const run = atCarUnlocking();
+    run.send(keyUsedUp);
+    // on the first presentation, a used-up key is someone else's doing: reported
+    expect(toDispatch(run.effectsOf<SendParams>('send')).at(-1)).toMatchObject({
+      type: 'trunk.unlockFailed',
+      reason: 'uses_exhausted',
+    });
+    const again = atCarUnlocking();
+    advance(again.clock, KEY_RETRY_MS);
+    again.send(keyUsedUp);
+    expect(again.actor.getSnapshot().matches({ working: { job: 'depositing' } })).toBe(true);
+  });
+
+  it('starts a leg again when its arrival never came (the app was down)', () => {
+    const run = startRecorded(courierMachine, slowTracking);
+    for (const e of trunkEvents.slice(0, 3)) run.send(e);
+    expect(run.effectsOf('travel')).toHaveLength(1);
+    advance(run.clock, TRAVEL_RETRY_MS);
+    expect(run.effectsOf('travel')).toEqual([{ to: { x: 100, y: 0 } }, { to: { x: 100, y: 0 } }]);
+  });
+
+  it('does an order whose late acceptance came while on another job after that job', () => {
+    const run = startRecorded(courierMachine, input('professional'));
+    run.send({ type: 'shift.start' });
+    run.send({ type: 'errand.offer', listing: toDoor });
+    run.send({ type: 'errand.acceptResult', orderId: 'E1', ok: true, listing: toDoor });
+    run.send({ type: 'errand.acceptResult', orderId: 'E2', ok: true, listing: atShop });
+    run.send({ type: 'errand.acceptResult', orderId: 'E2', ok: true, listing: atShop });
+    run.send({ type: 'travel.arrived', position: toDoor.pickup });
+    advance(run.clock, 20);
+    run.send({ type: 'travel.arrived', position: toDoor.dropoff });
+    advance(run.clock, 20);
+    expect(run.actor.getSnapshot().context.job?.orderId).toBe('E2');
+    expect(run.actor.getSnapshot().context.won).toEqual([]);
+    expect(toDispatch(run.effectsOf<SendParams>('send')).map((m) => m.type)).toEqual([
+      'courier.online',
+      'errand.accept',
+      'errand.pickedUp',
+      'errand.delivered',
     ]);
   });
 });

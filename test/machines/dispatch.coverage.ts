@@ -9,7 +9,7 @@ import { type SnapshotFrom, setup } from 'xstate';
 import { maskedNumbersFor } from '../../machines/chat-relay.ts';
 import { type DispatchEvent, type DispatchInput, dispatchMachine } from '../../machines/dispatch.ts';
 import type { ErrandOrderEvent, ErrandOrderInput, errandOrderMachine } from '../../machines/errand-order.ts';
-import { mapKeys } from '../../machines/persistent-map.ts';
+import { mapKeys, mapToObject } from '../../machines/persistent-map.ts';
 import { plan } from '../protocol/coverage-plan.ts';
 import { FLOW_EVENTS, FLOWS_INPUT, flowKey, inert } from './dispatch-flows-scenario.ts';
 import { COURIER, FEES, listing, OTHER_COURIER, PUBLISHER, request, TIMING } from './fixtures.ts';
@@ -107,8 +107,8 @@ function events(s: Snap): DispatchEvent[] {
 const key = (s: Snap) =>
   JSON.stringify([
     s.context.orderSeq,
-    Object.keys(s.context.orders).sort(),
-    s.context.couriers,
+    mapKeys(s.context.orders),
+    mapToObject(s.context.couriers),
     mapKeys(s.context.ledger.entries),
     mapKeys(s.context.relay.lines),
     mapKeys(s.context.listings),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialVehicleKeyState, verifyKeyUse } from '../../machines/digital-key.ts';
 import type { OrderToDispatch, SendParams } from '../../machines/errand-order.ts';
-import { trunkOrderMachine } from '../../machines/trunk-order.ts';
+import { ASSIGNMENT_REPEAT_MS, trunkOrderMachine } from '../../machines/trunk-order.ts';
 import { crypto, issuer } from '../domain/crypto-fixture.ts';
 import {
   advance,
@@ -93,6 +93,19 @@ describe('trunkOrderMachine behaviour', () => {
     expect(use(C1, 'door_unlock', 200)).toEqual({ ok: false, reason: 'not_entitled' });
     expect(use(C2, 'trunk_open', 200)).toEqual({ ok: false, reason: 'wrong_holder' });
     expect(use(C1, 'trunk_open', 720)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('says the assignment again, the same, to a courier who has not picked up, until they do', () => {
+    const run = accepted();
+    const assignments = () => sent(run).filter((s) => s.message.type === 'errand.acceptResult');
+    advance(run.clock, ASSIGNMENT_REPEAT_MS - 1);
+    expect(assignments()).toHaveLength(1);
+    advance(run.clock, 1);
+    expect(assignments()).toHaveLength(2);
+    expect(assignments()[1]).toEqual(assignments()[0]);
+    run.send({ type: 'errand.pickedUp', orderId: ORDER, courierId: C1 });
+    advance(run.clock, 2 * ASSIGNMENT_REPEAT_MS);
+    expect(assignments()).toHaveLength(2);
   });
 
   it('re-routes once when the car moved in the area, then returns the goods when it moves again', () => {

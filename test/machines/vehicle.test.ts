@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SendParams } from '../../machines/errand-order.ts';
-import { type AuditParams, telemetryOf, vehicleMachine } from '../../machines/vehicle.ts';
+import {
+  type AuditParams,
+  TRUNK_AUTO_LATCH_MS,
+  telemetryOf,
+  vehicleMachine,
+} from '../../machines/vehicle.ts';
 import {
   advance,
   type CoverageReport,
@@ -105,6 +110,17 @@ describe('vehicleMachine behaviour', () => {
     run.send(ack('door_lock', true));
     expect(run.actor.getSnapshot().matches({ doors: 'locked' })).toBe(true);
     expect(run.effectsOf('actuate')).toHaveLength(3);
+  });
+
+  it('closes and latches a trunk opened by a key and left open', () => {
+    const run = startRecorded(vehicleMachine, input());
+    run.send(presentKey(trunkKey, 'trunk_open'));
+    advance(run.clock, TRUNK_AUTO_LATCH_MS - 1);
+    expect(run.actor.getSnapshot().matches({ trunk: 'open' })).toBe(true);
+    advance(run.clock, 1);
+    expect(run.effectsOf('actuate')).toEqual([{ what: 'trunk_open' }, { what: 'trunk_latch' }]);
+    run.send(ack('trunk_latch', true));
+    expect(telemetryOf(run.actor.getSnapshot())).toMatchObject({ trunk: 'closed', doorsLocked: true });
   });
 
   it('keeps a revocation while offline: the revoked key is refused with no link', () => {

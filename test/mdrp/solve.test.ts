@@ -12,6 +12,7 @@ const policies: [string, MealPolicyParams][] = [
   ['rolling', DEFAULT_ROLLING],
   ['rolling on HiGHS', { ...DEFAULT_ROLLING, solver: 'highs' }],
   ['rolling with prepositioning', { ...DEFAULT_ROLLING, preposition: true }],
+  ['rolling without relocation', { ...DEFAULT_ROLLING, relocate: false }],
 ];
 
 function files(dir: string): string[] {
@@ -20,6 +21,15 @@ function files(dir: string): string[] {
 
 describe('the hand-computed case', () => {
   const instance = loadInstance(writeInstance(tempDir('hand'), HAND_CASE));
+
+  /** The three solution files of `policy` on the hand case, after checking it breaks no rule. */
+  async function solvedFiles(policy: MealPolicyParams, label: string): Promise<string[]> {
+    const r = await solveInstance(instance, policy);
+    expect(r.violations).toEqual([]);
+    const dir = tempDir(label);
+    writeSolution(dir, r.solution);
+    return files(dir);
+  }
 
   it('imports restaurants, orders, couriers and parameters as written', () => {
     expect(instance.restaurants).toEqual([{ id: 'r1', x: 0, y: 0 }]);
@@ -44,26 +54,26 @@ describe('the hand-computed case', () => {
   });
 
   it('greedy: o1 to c1 at its placement, o2 to c2; the files as computed by hand', async () => {
-    const r = await solveInstance(instance, DEFAULT_GREEDY);
-    expect(r.violations).toEqual([]);
-    const dir = tempDir('hand-greedy');
-    writeSolution(dir, r.solution);
-    expect(files(dir)).toEqual([
+    expect(await solvedFiles(DEFAULT_GREEDY, 'hand-greedy')).toEqual([
       'assignment_time pickup_time courier orders\n10 20 c1 o1\n12 24 c2 o2\n',
       'order placement_time ready_time pickup_time dropoff_time courier\no1 10 20 20 29 c1\no2 12 24 24 34 c2\n',
       'courier departure_time origin destination\nc1 10 0 r1\nc1 22 r1 o1\nc2 12 0 r1\nc2 26 r1 o2\n',
     ]);
   });
 
-  it('rolling: c2 leaves at once for o2, c1 only when it must to be on time for o1', async () => {
-    const r = await solveInstance(instance, DEFAULT_ROLLING);
-    expect(r.violations).toEqual([]);
-    const dir = tempDir('hand-rolling');
-    writeSolution(dir, r.solution);
-    expect(files(dir)).toEqual([
+  it('rolling without relocation: c2 leaves at once for o2, c1 only when it must to be on time for o1', async () => {
+    expect(await solvedFiles({ ...DEFAULT_ROLLING, relocate: false }, 'hand-rolling')).toEqual([
       'assignment_time pickup_time courier orders\n12 24 c2 o2\n15 20 c1 o1\n',
       'order placement_time ready_time pickup_time dropoff_time courier\no1 10 20 20 29 c1\no2 12 24 24 34 c2\n',
       'courier departure_time origin destination\nc1 15 0 r1\nc1 22 r1 o1\nc2 12 0 r1\nc2 26 r1 o2\n',
+    ]);
+  });
+
+  it('rolling: c2, left without work at 10, relocates to r1 and takes o2 on arrival; c1 leaves when it must', async () => {
+    expect(await solvedFiles(DEFAULT_ROLLING, 'hand-rolling-relocate')).toEqual([
+      'assignment_time pickup_time courier orders\n15 20 c1 o1\n20 24 c2 o2\n',
+      'order placement_time ready_time pickup_time dropoff_time courier\no1 10 20 20 29 c1\no2 12 24 24 34 c2\n',
+      'courier departure_time origin destination\nc1 15 0 r1\nc1 22 r1 o1\nc2 10 0 r1\nc2 26 r1 o2\n',
     ]);
   });
 
