@@ -1,3 +1,4 @@
+import { mapKeys, type PersistentMap } from '../../machines/persistent-map.ts';
 import type { Point } from '../../machines/protocol.ts';
 import type { LogEntry } from '../kernel/event-log.ts';
 import type { Kpis } from './metrics.ts';
@@ -55,11 +56,10 @@ function isPoint(value: unknown): value is Point {
   );
 }
 
-function isActorRef(value: unknown): value is { getSnapshot(): SnapshotLike } {
+/** Dispatch's tables of open orders are persistent maps (see machines/persistent-map.ts). */
+function isPersistentMap(value: unknown): value is PersistentMap<unknown> {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { getSnapshot?: unknown }).getSnapshot === 'function'
+    typeof value === 'object' && value !== null && Array.isArray((value as { buckets?: unknown }).buckets)
   );
 }
 
@@ -188,11 +188,12 @@ export class WorldView {
     const dispatch = this.context('dispatch');
     if (!dispatch) return [];
     const out: OrderMark[] = [];
-    for (const table of Object.values(dispatch)) {
-      if (typeof table !== 'object' || table === null || Array.isArray(table)) continue;
-      for (const [id, ref] of Object.entries(table as Record<string, unknown>)) {
-        if (!isActorRef(ref)) continue;
-        const mark = orderMark(id, ref.getSnapshot(), t);
+    // open orders of every flow are listed by id in dispatch's tables; their actors are found by id
+    for (const table of [dispatch.orders, dispatch.flowOrders]) {
+      if (!isPersistentMap(table)) continue;
+      for (const id of mapKeys(table)) {
+        const snap = this.snapshot(id);
+        const mark = snap ? orderMark(id, snap, t) : null;
         if (mark) out.push(mark);
       }
     }
