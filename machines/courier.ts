@@ -118,6 +118,19 @@ function trunkMessage(type: string, ctx: CourierContext) {
   return { type, orderId: ctx.job?.orderId ?? '', courierId: ctx.id };
 }
 
+/** A message to the store of the current job (collect the goods, or bring them back). */
+function toStore(type: 'store.collect' | 'store.return', store: (ctx: CourierContext) => string | undefined) {
+  return {
+    type: 'send' as const,
+    params: ({ context }: { context: CourierContext }): SendParams => ({
+      to: store(context) ?? '',
+      message: trunkMessage(type, context),
+    }),
+  };
+}
+
+const collect = toStore('store.collect', (ctx) => ctx.job?.storeId);
+
 const goOffline = toDispatch((ctx) => ({ type: 'courier.offline', courierId: ctx.id }));
 
 /**
@@ -375,20 +388,7 @@ export const courierMachine = setup({
                   {
                     guard: 'atStore',
                     target: 'atStore',
-                    actions: [
-                      'arrivedAt',
-                      {
-                        type: 'send',
-                        params: ({ context }) => ({
-                          to: context.job?.storeId ?? '',
-                          message: {
-                            type: 'store.collect',
-                            orderId: context.job?.orderId ?? '',
-                            courierId: context.id,
-                          },
-                        }),
-                      },
-                    ],
+                    actions: ['arrivedAt', collect],
                   },
                   { target: 'pickingUp', actions: 'arrivedAt' },
                 ],
@@ -399,17 +399,7 @@ export const courierMachine = setup({
                 collectRetry: {
                   target: 'atStore',
                   reenter: true,
-                  actions: {
-                    type: 'send',
-                    params: ({ context }) => ({
-                      to: context.job?.storeId ?? '',
-                      message: {
-                        type: 'store.collect',
-                        orderId: context.job?.orderId ?? '',
-                        courierId: context.id,
-                      },
-                    }),
-                  },
+                  actions: collect,
                 },
               },
               on: {
@@ -537,17 +527,7 @@ export const courierMachine = setup({
                   target: '#courier.jobDone',
                   actions: [
                     'arrivedAt',
-                    {
-                      type: 'send',
-                      params: ({ context }) => ({
-                        to: context.trunk?.storeId ?? '',
-                        message: {
-                          type: 'store.return',
-                          orderId: context.job?.orderId ?? '',
-                          courierId: context.id,
-                        },
-                      }),
-                    },
+                    toStore('store.return', (ctx) => ctx.trunk?.storeId),
                     toDispatch((ctx) => trunkMessage('trunk.returned', ctx)),
                   ],
                 },

@@ -78,10 +78,10 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
     },
     { resume: Boolean(options.resume), force: Boolean(options.force) },
   );
-  const todo = jobs.filter((j) => !journal.records.has(j.id));
-  const resumed = jobs.length - todo.length;
+  const pending = jobs.filter((j) => !journal.records.has(j.id));
+  const resumed = jobs.length - pending.length;
 
-  const bar = new ProgressBar(todo.length, 'sweep');
+  const bar = new ProgressBar(pending.length, 'sweep');
   let done = 0;
   let failed = 0;
   const pool = new SweepPool(parallel, {
@@ -101,7 +101,7 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
   const started = performance.now();
   try {
     bar.update(0, `${resumed}/${jobs.length} runs`);
-    await pool.run(todo, (record: RunRecord) => {
+    await pool.run(pending, (record: RunRecord) => {
       journal.add(record);
       done++;
       if (!record.ok) failed++;
@@ -132,7 +132,7 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
   );
 
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const used = Math.min(parallel, Math.max(1, todo.length));
+  const used = Math.min(parallel, Math.max(1, pending.length));
   const lines = [
     `sweep: ${records.length}/${jobs.length} runs (${plural(variants.length, 'configuration')} × ${plural(replications, 'replication')})${resumed ? `, ${resumed} from before` : ''}; ${done} run now in ${wallSeconds.toFixed(1)} s on ${plural(used, 'worker')}; ${records.filter((r) => !r.ok).length} failed`,
   ];

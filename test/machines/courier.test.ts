@@ -13,24 +13,12 @@ import {
   trunkEvents,
 } from './courier.coverage.ts';
 import { COURIER } from './fixtures.ts';
-import {
-  advance,
-  type CoverageReport,
-  coverTransitions,
-  printCoverage,
-  startRecorded,
-} from './transition-coverage.ts';
-
-type CourierMachine = typeof courierMachine;
+import { advance, lazyCoverage, printCoverage, startRecorded } from './transition-coverage.ts';
 
 const toDispatch = (sends: readonly SendParams[]) =>
   sends.filter((s) => s.to === DISPATCH).map((s) => s.message);
 
-let report: CoverageReport<CourierMachine> | undefined;
-function coverage(): CoverageReport<CourierMachine> {
-  report ??= coverTransitions(courierMachine, scenarios);
-  return report;
-}
+const coverage = lazyCoverage(courierMachine, scenarios);
 
 describe('courierMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {

@@ -3,23 +3,11 @@ import { customerMachine } from '../../machines/customer.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
 import { COURIER_MASKED, easy, fussy, INPUT, scenarios } from './customer.coverage.ts';
 import { PUBLISHER } from './fixtures.ts';
-import {
-  advance,
-  type CoverageReport,
-  coverTransitions,
-  printCoverage,
-  startRecorded,
-} from './transition-coverage.ts';
-
-type CustomerMachine = typeof customerMachine;
+import { advance, lazyCoverage, printCoverage, startRecorded } from './transition-coverage.ts';
 
 const outbound = (sends: readonly SendParams[]) => sends.map((s) => s.message);
 
-let report: CoverageReport<CustomerMachine> | undefined;
-function coverage(): CoverageReport<CustomerMachine> {
-  report ??= coverTransitions(customerMachine, scenarios);
-  return report;
-}
+const coverage = lazyCoverage(customerMachine, scenarios);
 
 describe('customerMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {

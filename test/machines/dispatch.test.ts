@@ -7,7 +7,6 @@ import { mapGet, mapKeys } from '../../machines/persistent-map.ts';
 import {
   courierMasked,
   INPUT,
-  type IsolatedMachine,
   isolated,
   KNOWN,
   publisherMasked,
@@ -17,18 +16,13 @@ import {
 import { COURIER, FEES, OTHER_COURIER, PUBLISHER, request, TIMING } from './fixtures.ts';
 import {
   advance,
-  type CoverageReport,
-  coverTransitions,
+  lazyCoverage,
   listTransitions,
   printCoverage,
   startRecorded,
 } from './transition-coverage.ts';
 
-let report: CoverageReport<IsolatedMachine> | undefined;
-function coverage(): CoverageReport<IsolatedMachine> {
-  report ??= coverTransitions(isolated, scenarios);
-  return report;
-}
+const coverage = lazyCoverage(isolated, scenarios);
 
 describe('dispatchMachine transition coverage (root, inert order children)', () => {
   it('reaches every transition of the root on an xstate/graph path', () => {

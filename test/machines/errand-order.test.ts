@@ -10,16 +10,14 @@ import { key, scenarios } from './errand-order.coverage.ts';
 import { COURIER, FEES, OTHER_COURIER, orderInput, PUBLISHER, TIMING } from './fixtures.ts';
 import {
   advance,
-  type CoverageReport,
-  coverTransitions,
   graphView,
   initialSnapshot,
+  lazyCoverage,
   pathEvents,
   printCoverage,
   startRecorded,
 } from './transition-coverage.ts';
 
-type OrderMachine = typeof errandOrderMachine;
 type Settle = Extract<OrderToDispatch, { type: 'ledger.settle' }>;
 type Hold = Extract<OrderToDispatch, { type: 'ledger.hold' }>;
 
@@ -40,11 +38,7 @@ function messages(sends: readonly SendParams[], type: string, to?: string) {
     .map((s) => s.message);
 }
 
-let report: CoverageReport<OrderMachine> | undefined;
-function coverage(): CoverageReport<OrderMachine> {
-  report ??= coverTransitions(errandOrderMachine, scenarios);
-  return report;
-}
+const coverage = lazyCoverage(errandOrderMachine, scenarios);
 
 describe('errandOrderMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {

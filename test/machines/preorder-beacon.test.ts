@@ -18,26 +18,20 @@ import {
 } from './preorder-beacon.coverage.ts';
 import {
   advance,
-  type CoverageReport,
   coverTransitions,
+  expectFullCoverage,
+  lazyCoverage,
   printCoverage,
   startRecorded,
 } from './transition-coverage.ts';
 
 // ── preorder ──────────────────────────────────────────────────────────────────────────────────
 
-let preorderReport: CoverageReport<typeof preorderMachine> | undefined;
-const preorderCoverage = () => {
-  preorderReport ??= coverTransitions(preorderMachine, preorderScenarios);
-  return preorderReport;
-};
+const preorderCoverage = lazyCoverage(preorderMachine, preorderScenarios);
 
 describe('preorderMachine', () => {
   it('reaches every transition on an xstate/graph path', () => {
-    const r = preorderCoverage();
-    printCoverage(r);
-    expect(r.mismatches).toEqual([]);
-    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+    expectFullCoverage(preorderCoverage());
   });
 
   it('on every path: held once, settled once (captured when handed over, refunded when not), unbound at the end', () => {
@@ -110,10 +104,7 @@ describe('beaconDeskMachine', () => {
   const report = () => coverTransitions(beaconDeskMachine, deskScenarios);
 
   it('reaches every transition on an xstate/graph path', () => {
-    const r = report();
-    printCoverage(r);
-    expect(r.mismatches).toEqual([]);
-    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+    expectFullCoverage(report());
   });
 
   it('accepts a bound beacon at its store once per slot, and refuses the rest with their reasons', () => {

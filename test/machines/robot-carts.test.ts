@@ -7,26 +7,19 @@ import { robotMachine } from '../../machines/robot.ts';
 import { DESK, deskScenarios, ROBOT, robotScenarios, user } from './robot-carts.coverage.ts';
 import {
   advance,
-  type CoverageReport,
   coverTransitions,
-  printCoverage,
+  expectFullCoverage,
+  lazyCoverage,
   startRecorded,
 } from './transition-coverage.ts';
 
 // ── robot ─────────────────────────────────────────────────────────────────────────────────────
 
-let robotReport: CoverageReport<typeof robotMachine> | undefined;
-const robotCoverage = () => {
-  robotReport ??= coverTransitions(robotMachine, robotScenarios);
-  return robotReport;
-};
+const robotCoverage = lazyCoverage(robotMachine, robotScenarios);
 
 describe('robotMachine', () => {
   it('reaches every transition on an xstate/graph path', () => {
-    const r = robotCoverage();
-    printCoverage(r);
-    expect(r.mismatches).toEqual([]);
-    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+    expectFullCoverage(robotCoverage());
   });
 
   it('on every path: what it reports taken less put back is what left its stock since the last load', () => {
@@ -73,9 +66,7 @@ describe('cartDeskMachine', () => {
 
   it('reaches every transition on an xstate/graph path, charging each payment id once', () => {
     const r = report();
-    printCoverage(r);
-    expect(r.mismatches).toEqual([]);
-    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+    expectFullCoverage(r);
     for (const run of r.runs) {
       const charges = run.recorded.effectsOf<PaymentInstruction>('payments');
       expect(new Set(charges.map((c) => c.idempotencyKey)).size).toBe(charges.length);

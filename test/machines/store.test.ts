@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { SendParams } from '../../machines/errand-order.ts';
 import { storeMachine } from '../../machines/store.ts';
 import { COURIER, OTHER_COURIER } from './fixtures.ts';
-import { input, PREPARATION_MS, type StoreMachine, scenarios, store } from './store.coverage.ts';
+import { input, PREPARATION_MS, scenarios, store } from './store.coverage.ts';
 import {
   advance,
-  type CoverageReport,
-  coverTransitions,
+  lazyCoverage,
   listTransitions,
   printCoverage,
   startRecorded,
@@ -14,11 +13,7 @@ import {
 
 const messages = (sends: readonly SendParams[], type: string) => sends.filter((s) => s.message.type === type);
 
-let report: CoverageReport<StoreMachine> | undefined;
-function coverage(): CoverageReport<StoreMachine> {
-  report ??= coverTransitions(store, scenarios);
-  return report;
-}
+const coverage = lazyCoverage(store, scenarios);
 
 describe('storeMachine: preorders and the curb scanner', () => {
   it('hands a preorder to the car once, and refuses a second request and one while closed', () => {

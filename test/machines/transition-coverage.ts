@@ -16,6 +16,8 @@
  * `coverTransitions` offers automatically while the state is active and the replay sends directly
  * (the clock never advances during a replay, so the real timers never interfere).
  */
+
+import { expect } from 'vitest';
 import {
   type Actor,
   type AnyEventObject,
@@ -406,4 +408,23 @@ export function formatCoverage(report: CoverageReport<AnyStateMachine>): string 
 
 export function printCoverage(report: CoverageReport<AnyStateMachine>): void {
   console.log(formatCoverage(report));
+}
+
+/** A machine's coverage, explored once per test file on first use (several tests read its paths). */
+export function lazyCoverage<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  scenarios: readonly ScenarioOf<TMachine>[],
+): () => CoverageReport<TMachine> {
+  let report: CoverageReport<TMachine> | undefined;
+  return () => {
+    report ??= coverTransitions(machine, scenarios);
+    return report;
+  };
+}
+
+/** What every machine's coverage test asserts: each transition reached, every replay as explored. */
+export function expectFullCoverage(report: CoverageReport<AnyStateMachine>): void {
+  printCoverage(report);
+  expect(report.mismatches).toEqual([]);
+  expect(report.uncovered.map((t) => t.key)).toEqual([]);
 }

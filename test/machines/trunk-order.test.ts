@@ -3,31 +3,16 @@ import { initialVehicleKeyState, verifyKeyUse } from '../../machines/digital-key
 import type { OrderToDispatch, SendParams } from '../../machines/errand-order.ts';
 import { ASSIGNMENT_REPEAT_MS, trunkOrderMachine } from '../../machines/trunk-order.ts';
 import { crypto, issuer } from '../domain/crypto-fixture.ts';
-import {
-  advance,
-  type CoverageReport,
-  coverTransitions,
-  printCoverage,
-  startRecorded,
-} from './transition-coverage.ts';
+import { advance, expectFullCoverage, lazyCoverage, startRecorded } from './transition-coverage.ts';
 import { away, C1, C2, driving, here, INPUT, moved, ORDER, scenarios } from './trunk-order.coverage.ts';
 
-type Machine = typeof trunkOrderMachine;
-
-let report: CoverageReport<Machine> | undefined;
-function coverage(): CoverageReport<Machine> {
-  report ??= coverTransitions(trunkOrderMachine, scenarios);
-  return report;
-}
+const coverage = lazyCoverage(trunkOrderMachine, scenarios);
 
 type Money = Extract<OrderToDispatch, { type: 'ledger.hold' | 'ledger.settle' }>;
 
 describe('trunkOrderMachine transition coverage', () => {
   it('reaches every transition on an xstate/graph path', () => {
-    const r = coverage();
-    printCoverage(r);
-    expect(r.mismatches).toEqual([]);
-    expect(r.uncovered.map((t) => t.key)).toEqual([]);
+    expectFullCoverage(coverage());
   });
 
   it('on every path: at most one hold, settled once without creating money; one courier; the key revoked at the end', () => {
