@@ -132,7 +132,8 @@ const sendLastReading = {
   }),
 };
 
-const endSession = ['recordSessionEnd' as const, sendLastReading, 'clearSession' as const];
+const closeLid = { type: 'lid' as const, params: { open: false } };
+const endSession = ['recordSessionEnd' as const, sendLastReading, 'clearSession' as const, closeLid];
 
 /**
  * A mobile sales robot (flow 2): loaded at its depot, it rounds its stops and dwells at each; there
@@ -150,6 +151,8 @@ export const robotMachine = setup({
   actions: {
     send: (_, _params: SendParams) => {},
     travel: (_, _params: { to: Point }) => {},
+    /** The lid opens for the identified user and closes when their session ends (the robot port). */
+    lid: (_, _params: { open: boolean }) => {},
     /** Fills up at the depot; the world counts what was loaded. */
     restock: (_, _params: RestockParams) => {},
     /** The end of a session is a report dispatch must record (it starts the unpaid-cart grace). */
@@ -262,6 +265,7 @@ export const robotMachine = setup({
               target: 'session',
               actions: [
                 assign({ user: ({ event }) => event.userId, taken: {} }),
+                { type: 'lid', params: { open: true } },
                 toUser((ctx) => ({ type: 'robot.session', robotId: ctx.id, userId: ctx.user })),
               ],
             },

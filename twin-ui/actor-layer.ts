@@ -56,6 +56,9 @@ export class ActorLayer {
   meshes: InstancedMesh[] = [];
   shapes: ActorShape[] = [];
   private rosterVersion = -1;
+  private drawnZoom = Number.NaN;
+  /** Wall time each class was last drawn; a class nobody moved since is not rewritten. */
+  private drawnAt = new Float64Array(0);
   private readonly matrix = new Matrix4();
   private readonly quat = new Quaternion();
   private readonly pos = new Vector3();
@@ -76,7 +79,11 @@ export class ActorLayer {
       if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
     }
     state.dirtyColors.clear();
+    const zoomChanged = zoom !== this.drawnZoom;
+    this.drawnZoom = zoom;
     for (let c = 0; c < this.meshes.length; c++) {
+      if (!zoomChanged && !state.classMovedSince(c, this.drawnAt[c])) continue;
+      this.drawnAt[c] = now;
       const mesh = this.meshes[c];
       const shape = this.shapes[c];
       const members = state.members[c];
@@ -139,6 +146,7 @@ export class ActorLayer {
       return mesh;
     });
     for (let i = 0; i < state.stateCode.length; i++) if (state.stateCode[i] >= 0) state.dirtyColors.add(i);
+    this.drawnAt = new Float64Array(this.meshes.length).fill(Number.NEGATIVE_INFINITY);
     this.rosterVersion = state.rosterVersion;
   }
 }

@@ -54,7 +54,10 @@ export class CameraRig {
   /** Marker size multiplier: markers keep a readable size on screen as the camera pulls back. */
   zoomFactor(): number {
     const d = this.camera.position.distanceTo(this.controls.target);
-    return Math.min(24, Math.max(1, d / 700));
+    // In 2.5 % steps, so a camera at rest (or easing by sub-pixel amounts) keeps one zoom and the
+    // actor layer can leave unmoved markers alone.
+    const zoom = Math.min(24, Math.max(1, d / 700));
+    return Math.exp(Math.round(Math.log(zoom) * 40) / 40);
   }
 
   resize(width: number, height: number): void {

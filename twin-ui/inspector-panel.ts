@@ -70,7 +70,7 @@ export class InspectorPanel {
           const label = times > 1 ? `${e.text} ×${times}` : e.text;
           li.append(
             text('span', formatClock(e.t), 't'),
-            text('span', label, e.kind === 'state' ? 'state' : ''),
+            text('span', label, e.kind === 'state' || e.kind === 'fault' ? e.kind : ''),
           );
           return li;
         }),

@@ -65,6 +65,9 @@ export class KpiBoard {
 
   /** Once a second: KPIs (when new) and the legend's live counts. */
   render(shapes: readonly { shape: ShapeName }[]): void {
+    // A recorded log carries no KPIs: hide the section instead of showing zeros.
+    const section = this.kpis.parentElement;
+    if (section) section.hidden = this.state.hello?.replay === true;
     const k = this.state.kpis;
     if (k && k !== this.lastKpis) {
       this.lastKpis = k;

@@ -74,9 +74,10 @@ export class TimelineBar {
     });
     this.seek.addEventListener('change', () => {
       this.dragging = false;
+      const at = Number(this.seek.value) * 1000;
       void this.send({
         action: 'seek',
-        time: dayOf(state.simTime) * 86_400_000 + Number(this.seek.value) * 1000,
+        time: state.hello?.span ? Math.round(at) : dayOf(state.simTime) * 86_400_000 + at,
       });
     });
     const typedSeek = () => {
@@ -120,7 +121,11 @@ export class TimelineBar {
       this.speed.value = String(sliderFromSpeed(c.speed));
       this.speedLabel.textContent = `${c.speed}×`;
     }
-    if (!this.dragging) this.seek.value = String(Math.floor((s.simTime % 86_400_000) / 1000));
+    this.fitSeekRange();
+    if (!this.dragging)
+      this.seek.value = String(
+        s.hello?.span ? s.simTime / 1000 : Math.floor((s.simTime % 86_400_000) / 1000),
+      );
     let status: string;
     this.status.classList.toggle('failed', c.failure !== null);
     if (c.failure) {
@@ -136,6 +141,19 @@ export class TimelineBar {
       status = behind ? `${c.effectiveSpeed}× (compute-bound; asked ${c.speed}×)` : `${c.speed}× real time`;
     }
     this.status.textContent = `${status} · ${c.viewers} viewer${c.viewers === 1 ? '' : 's'}`;
+  }
+
+  /** A recording's timeline spans the recording (to the millisecond), a live world's the day. */
+  private fitSeekRange(): void {
+    const span = this.state.hello?.span;
+    const [min, max, step, title] = span
+      ? [span.start / 1000, Math.max(span.end, span.start + 1) / 1000, 'any', 'Seek within the recording']
+      : [0, 86_400, '60', 'Seek within the day'];
+    if (this.seek.max === String(max) && this.seek.min === String(min)) return;
+    this.seek.min = String(min);
+    this.seek.max = String(max);
+    this.seek.step = step;
+    this.seek.title = title;
   }
 
   private togglePlay(): void {

@@ -37,6 +37,13 @@ export class TwinState {
   rosterVersion = 0;
   /** Actors whose colour must be re-applied. */
   readonly dirtyColors = new Set<number>();
+  /**
+   * Per class, the last wall time (ms) at which one of its members may still be gliding (twice the
+   * frame gap after its last move, as the gap is re-estimated with every frame) or jumped. A
+   * layer that drew the class after that instant can skip it: most actors (customers at home,
+   * stores, parked cars) do not move, and rewriting their matrices every frame is wasted work.
+   */
+  movedUntil = new Float64Array(0);
   names: string[] = [];
   stateCode = new Int32Array(0);
   /** Bumped whenever positions jump (seek, new roster) so layers snap instead of gliding. */
@@ -78,6 +85,7 @@ export class TwinState {
     this.t0 = new Float64Array(n);
     this.placed = new Uint8Array(n);
     this.stateCode = new Int32Array(n).fill(-1);
+    this.movedUntil = new Float64Array(roster.classes.length);
     this.dirtyColors.clear();
     this.rosterVersion++;
     this.snapVersion++;
@@ -100,13 +108,17 @@ export class TwinState {
       if (i >= this.placed.length) continue;
       const x = coords[2 * k];
       const y = coords[2 * k + 1];
+      const c = this.roster.classOf[i];
       if (!this.placed[i] || snap) {
         this.fromX[i] = this.toX[i] = x;
         this.fromY[i] = this.toY[i] = y;
         this.placed[i] = 1;
         this.t0[i] = wallNow;
+        this.movedUntil[c] = Math.max(this.movedUntil[c], wallNow);
         continue;
       }
+      if (x === this.toX[i] && y === this.toY[i] && !this.isGliding(i, wallNow)) continue;
+      this.movedUntil[c] = Math.max(this.movedUntil[c], wallNow + 2 * this.frameGap);
       this.position(i, wallNow, here);
       const dx = x - here.x;
       const dy = y - here.y;
@@ -158,6 +170,11 @@ export class TwinState {
     out.y = this.fromY[i] + (this.toY[i] - this.fromY[i]) * f;
     out.heading = this.headings[i];
     return out;
+  }
+
+  /** Whether class c may have moved since wall time `drawnAt` (when a layer last drew it). */
+  classMovedSince(c: number, drawnAt: number): boolean {
+    return drawnAt <= this.movedUntil[c];
   }
 
   isPlaced(i: number): boolean {

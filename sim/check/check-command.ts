@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { ProgressBar } from '../cli/progress-bar.ts';
 import { UserError } from '../cli/user-error.ts';
 import { type CheckReport, checkProtocol, DEFAULT_MAX_COMMANDS, formatReport } from './check-run.ts';
@@ -49,6 +50,13 @@ function checkPath(text: string): string {
       `--path: expected a path as printed by a failed check (e.g. 12:3:0@Bb:A), got "${text}"`,
     );
   return text;
+}
+
+/** The command that opens a failing run's event log in the twin, with the path as short as it can be. */
+export function twinCommand(logPath: string): string {
+  const near = relative(process.cwd(), logPath);
+  const path = near !== '' && !near.startsWith('..') && !isAbsolute(near) ? near : logPath;
+  return `npx citytwin serve --log ${/^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`}`;
 }
 
 /**
@@ -110,5 +118,7 @@ export async function checkCommand(opts: CheckCliOptions): Promise<void> {
     bar.finish();
   }
   process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
+  const logPath = report.counterexample?.logPath;
+  if (!opts.json && logPath) process.stdout.write(`twin:      ${twinCommand(logPath)}\n`);
   if (!report.ok) process.exitCode = 2;
 }

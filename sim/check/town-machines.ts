@@ -233,8 +233,10 @@ function build(mutant: Mutant | undefined): TownMachines {
           send: ({ self, system, event }, params) => {
             const bench = benchOf(system);
             const m = params.message;
+            // an answer deferred until the actuator acted names the presentation it answers
+            const present = params.answers ?? (event as KeyPresent);
             if (m.type === 'key.result')
-              bench.invariants.keyAnswered(self.id, event as KeyPresent, m.ok === true, bench.kernel.now);
+              bench.invariants.keyAnswered(self.id, present, m.ok === true, present.at ?? bench.kernel.now);
             if (m.type === 'vehicle.revoked') bench.invariants.carRevoked(self.id, String(m.keyId));
             bench.send(self.id, params.to, m);
           },
@@ -257,8 +259,9 @@ function build(mutant: Mutant | undefined): TownMachines {
             });
           },
           actuate: ({ self, system }, p) => {
-            if (!awaitsAck(p.what)) return; // opening acts at once in the sim
+            if (!awaitsAck(p.what)) return;
             const bench = benchOf(system);
+            // a failing actuator refuses everything: openings are refused, locks go to the alarm
             const ok = !bench.failingActuators.has(self.id);
             bench.kernel.after(TIMING.actuatorAckMs, () =>
               bench.inject(self.id, { type: 'actuator.ack', what: p.what, ok }),

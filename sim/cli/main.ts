@@ -59,6 +59,10 @@ program
   .option('--start <time>', 'sim time to start showing, e.g. 08:00 or 8h (reached by a fast re-run)', '08:00')
   .option('--token <token>', 'control token (default: a random one, printed at start)')
   .option('--dev', "serve twin-ui/ through vite's dev server (hot reload) instead of the built bundle")
+  .option(
+    '--log <file>',
+    "replay an event log (citytwin check or run --log) on the scenario's map instead of running it",
+  )
   .action(serveCommand);
 
 program
@@ -178,7 +182,10 @@ program
   .option('--duplicate-acks', 'publish every ack twice, like a flaky device')
   .option('--username <name>', 'broker user name')
   .option('--password <secret>', 'broker password')
-  .option('--script <file>', 'JSONL of {"afterMs": n, "event": {...}} sensor events to publish')
+  .option(
+    '--script <file>',
+    'JSONL of {"afterMs": n, "event": {...}} sensor events to publish ("-": read them from stdin as they come)',
+  )
   .option('--for <duration>', 'stop after this long (default: until Ctrl-C)')
   .action(deviceSimCommand);
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { z } from 'zod';
 import {
@@ -32,8 +33,25 @@ export interface DeviceSimOptions {
 }
 
 const scriptLine = z.object({ afterMs: z.number().min(0), event: deviceEventSchema }).strict();
+type ScriptLine = { afterMs: number; event: DeviceEvent };
 
-function readScript(path: string): { afterMs: number; event: DeviceEvent }[] {
+/** One line of a script, or why it is not one (`where` names the file and line). */
+function parseScriptLine(line: string, where: string): ScriptLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new UserError(`${where}: expected a JSON object, got "${line.slice(0, 40)}"`);
+  }
+  const parsed = scriptLine.safeParse(json);
+  if (!parsed.success)
+    throw new UserError(
+      `${where}: expected {"afterMs": number, "event": {type: …}}, got ${line.slice(0, 60)}`,
+    );
+  return parsed.data;
+}
+
+function readScript(path: string): ScriptLine[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -46,20 +64,7 @@ function readScript(path: string): { afterMs: number; event: DeviceEvent }[] {
     .split('\n')
     .map((line, i) => ({ line: line.trim(), n: i + 1 }))
     .filter(({ line }) => line !== '')
-    .map(({ line, n }) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        throw new UserError(`${path}:${n}: expected a JSON object, got "${line.slice(0, 40)}"`);
-      }
-      const parsed = scriptLine.safeParse(json);
-      if (!parsed.success)
-        throw new UserError(
-          `${path}:${n}: expected {"afterMs": number, "event": {type: …}}, got ${line.slice(0, 60)}`,
-        );
-      return parsed.data;
-    });
+    .map(({ line, n }) => parseScriptLine(line, `${path}:${n}`));
 }
 
 /** One JSON line per thing the device did, so a test or an operator can follow it. */
@@ -73,7 +78,8 @@ function say(record: Record<string, unknown>): void {
  * with a last will). A real device replaces it without any change on the world's side.
  */
 export async function runDeviceSim(o: DeviceSimOptions): Promise<void> {
-  const script = o.script ? readScript(o.script) : [];
+  const live = o.script === '-';
+  const script = o.script && !live ? readScript(o.script) : [];
   const state = initialDeviceState(o.kind);
   const status = topicOf(o.kind, o.id, 'status');
   const client = mqtt.connect(o.broker, {
@@ -103,6 +109,7 @@ export async function runDeviceSim(o: DeviceSimOptions): Promise<void> {
   });
 
   const ackTopic = topicOf(o.kind, o.id, 'ack');
+  const at = { lon: o.lon, lat: o.lat };
   client.on('message', (_topic, payload) => {
     let json: unknown;
     try {
@@ -113,6 +120,11 @@ export async function runDeviceSim(o: DeviceSimOptions): Promise<void> {
     const command = commandSchema.safeParse(json);
     if (!command.success) return say({ event: 'rejected', reason: 'bad command' });
     const { ack, duplicate } = applyCommand(state, command.data);
+    // a robot sent somewhere is there at once, as far as its telemetry goes
+    const to = command.data.params;
+    if (!duplicate && ack.ok && command.data.action === 'goto' && to) {
+      if (typeof to.lon === 'number' && typeof to.lat === 'number') [at.lon, at.lat] = [to.lon, to.lat];
+    }
     say(
       duplicate
         ? { event: 'duplicate', id: ack.id }
@@ -141,20 +153,32 @@ export async function runDeviceSim(o: DeviceSimOptions): Promise<void> {
       telemetryTopic,
       JSON.stringify({
         seq: seq++,
-        lon: o.lon,
-        lat: o.lat,
+        lon: at.lon,
+        lat: at.lat,
         ...(o.kind === 'vehicle' ? { parked: !state.vehicle.engineOn, state: state.vehicle } : {}),
       }),
       { qos: 0 },
     );
   publishTelemetry();
   const telemetry = setInterval(publishTelemetry, o.telemetryMs);
-  const scripted = script.map(({ afterMs, event }) =>
-    setTimeout(
-      () => client.publish(topicOf(o.kind, o.id, 'event'), JSON.stringify(event), { qos: 1 }),
-      afterMs,
-    ),
-  );
+  const publishEvent = (event: DeviceEvent) =>
+    client.publish(topicOf(o.kind, o.id, 'event'), JSON.stringify(event), { qos: 1 }, () =>
+      say({ event: 'published', type: event.type }),
+    );
+  const scripted = script.map(({ afterMs, event }) => setTimeout(() => publishEvent(event), afterMs));
+  // `--script -`: what the sensors sense arrives on stdin as it happens (an operator, a test's relay)
+  const lines = live ? createInterface({ input: process.stdin }) : undefined;
+  let n = 0;
+  lines?.on('line', (line) => {
+    n++;
+    if (line.trim() === '') return;
+    try {
+      const { afterMs, event } = parseScriptLine(line.trim(), `stdin:${n}`);
+      scripted.push(setTimeout(() => publishEvent(event), afterMs));
+    } catch (err) {
+      say({ event: 'rejected', reason: (err as Error).message });
+    }
+  });
   say({ event: 'ready', kind: o.kind, id: o.id, broker: o.broker });
 
   await new Promise<void>((resolve) => {
@@ -163,6 +187,7 @@ export async function runDeviceSim(o: DeviceSimOptions): Promise<void> {
     process.once('SIGTERM', stop);
     if (o.forMs !== undefined) setTimeout(stop, o.forMs);
   });
+  lines?.close();
   clearInterval(telemetry);
   for (const t of scripted) clearTimeout(t);
   await client.publishAsync(status, '{"online":false}', { qos: 1, retain: true });

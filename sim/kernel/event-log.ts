@@ -6,7 +6,7 @@ import { stableStringify } from './stable-json.ts';
 export type LogEntry =
   | { t: number; kind: 'msg'; from: string; to: string; msg: unknown }
   | { t: number; kind: 'state'; actor: string; state: string }
-  | { t: number; kind: 'fault'; fault: string; from: string; to: string; msg: unknown }
+  | { t: number; kind: 'fault'; fault: string; from: string; to: string; msg: unknown; delayMs?: number }
   | { t: number; kind: 'note'; actor: string; note: string; data?: unknown };
 
 /**

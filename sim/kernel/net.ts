@@ -73,7 +73,19 @@ export class SimNet {
       this.log.append({ t: this.kernel.now, kind: 'fault', fault: 'drop', from, to, msg: message });
       return;
     }
-    const delay = this.latencyMs + extraDelayMs + (decision?.extraDelayMs ?? 0);
+    const injected = decision?.extraDelayMs ?? 0;
+    // Logged at the send, so a reader of the log (or the twin replaying it) sees why it came late.
+    if (injected > 0)
+      this.log.append({
+        t: this.kernel.now,
+        kind: 'fault',
+        fault: 'delay',
+        from,
+        to,
+        msg: message,
+        delayMs: injected,
+      });
+    const delay = this.latencyMs + extraDelayMs + injected;
     const at = this.kernel.now + delay;
     this.kernel.scheduleTask(at, new Delivery(this, from, to, message));
     if (decision?.duplicate) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ProgressBar } from '../cli/progress-bar.ts';
 import { UserError } from '../cli/user-error.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { refuseAdapters } from '../scenario/refuse-adapters.ts';
 import { parseDuration } from '../world/time-of-day.ts';
 import { reportHtml } from './report-html.ts';
 import { ScenarioCities } from './scenario-city.ts';
@@ -53,6 +54,12 @@ export async function sweepCommand(scenarioPath: string, options: SweepOptions):
   const parallel = workers(options.parallel);
   const until = untilMs(options.until);
   const base = loadScenario(scenarioPath);
+  refuseAdapters(
+    base.adapters,
+    ['socketio', 'mqtt'],
+    'citytwin sweep',
+    'its runs go as fast as possible, apart from any remote server or device',
+  );
   const dims = parseVary(options.vary, base, scenarioPath);
   const variants = expandVariants(dims, base, scenarioPath);
   const baseSeed = options.seed ?? base.seed;

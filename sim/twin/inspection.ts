@@ -1,5 +1,6 @@
 import type { LogEntry } from '../kernel/event-log.ts';
-import type { ViewedActor, WorldView } from '../world/world-view.ts';
+import type { ViewedActor } from '../world/world-view.ts';
+import type { TwinView } from './twin-source.ts';
 import type { Inspection, RecentEvent } from './wire.ts';
 
 /** Context keys shown at most (the panel is a glance, not a dump). */
@@ -64,7 +65,7 @@ export function describe(entry: LogEntry, id: string): RecentEvent {
       return {
         t: entry.t,
         kind: 'fault',
-        text: `${entry.fault} ${entry.from} → ${entry.to}: ${messageText(entry.msg)}`,
+        text: `${entry.fault}${entry.delayMs ? ` +${entry.delayMs} ms` : ''} ${entry.from} → ${entry.to}: ${messageText(entry.msg)}`,
       };
     default:
       return { t: entry.t, kind: 'note', text: entry.note };
@@ -76,7 +77,7 @@ export function describe(entry: LogEntry, id: string): RecentEvent {
  * plus the remaining route of a travelling actor for the route overlay. Works for any id the world
  * answers to — drawn actors, dispatch, and orders inside dispatch.
  */
-export function inspect(view: WorldView, id: string, actor: ViewedActor | null): Inspection | null {
+export function inspect(view: TwinView, id: string, actor: ViewedActor | null): Inspection | null {
   if (!view.exists(id)) return null;
   const ctx = view.context(id) ?? {};
   const context: Record<string, string> = {};

@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { loadWorld } from '../cli/load-world.ts';
 import { UserError } from '../cli/user-error.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
+import { refuseAdapters } from '../scenario/refuse-adapters.ts';
 import { RealDevices } from '../world/real-devices.ts';
 import { clockToMs, formatSimTime, parseDuration } from '../world/time-of-day.ts';
 import { World } from '../world/world.ts';
 import { type CityGeometry, encodeCityGeometry } from './city-geometry.ts';
 import { LiveWorld, type WorldFactory } from './live-world.ts';
+import { replayCommand } from './replay-command.ts';
 import { startTwinServer } from './twin-server.ts';
 import { builtViewer, devViewer, ensureViewerBuilt } from './viewer-assets.ts';
 import { systemWallClock } from './wall-clock.ts';
@@ -22,6 +24,8 @@ export interface ServeOptions {
   start: string;
   token?: string;
   dev?: boolean;
+  /** An event log to replay instead of running the scenario (which then gives the map only). */
+  log?: string;
 }
 
 /** Wall ms between slices of the paced run, and so between position frames (10 per second). */
@@ -70,7 +74,20 @@ export async function serveCommand(scenarioPath: string, options: ServeOptions):
   const port = parsePort(options.port);
   const token = options.token ?? randomBytes(12).toString('hex');
   if (token.length < 8) throw new UserError('--token: expected at least 8 characters');
+  if (options.log !== undefined) {
+    const replay = {
+      port,
+      host: options.host,
+      speed,
+      token,
+      dev: options.dev === true,
+      seed: options.seed,
+      root: ROOT,
+    };
+    return replayCommand(options.log, scenarioPath, { ...replay, frameIntervalMs: FRAME_INTERVAL_MS });
+  }
   const scenario = loadScenario(scenarioPath);
+  refuseAdapters(scenario.adapters, ['socketio'], 'citytwin serve', 'the twin runs dispatch itself');
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
   const createWorld: WorldFactory = async (s, seed, reuse) => {

@@ -1,9 +1,9 @@
 import type { Server, Socket } from 'socket.io';
 import type { WallClock } from '../kernel/kernel.ts';
-import type { ViewedActor, WorldView } from '../world/world-view.ts';
-import type { LiveWorld, LiveWorldListener } from './live-world.ts';
+import type { ViewedActor } from '../world/world-view.ts';
 import { PositionFrames } from './position-frames.ts';
 import { StateDictionary } from './state-dictionary.ts';
+import type { TwinListener, TwinSource, TwinView } from './twin-source.ts';
 import type {
   ActorClass,
   ClientToServerEvents,
@@ -30,7 +30,7 @@ const SLOW_EVERY_MS = 1000;
  * clock, KPIs and the waiting/late order heat points. Everything is computed once per slice and
  * broadcast to every viewer; a viewer that connects gets the full picture on its own socket.
  */
-export class TwinBroadcast implements LiveWorldListener {
+export class TwinBroadcast implements TwinListener {
   private roster: Roster = { epoch: 0, ids: [], classOf: [], classes: [] };
   private actors: ViewedActor[] = [];
   private moverIndexes = new Uint32Array(0);
@@ -42,16 +42,16 @@ export class TwinBroadcast implements LiveWorldListener {
   private epoch = 0;
   private lastSlow = Number.NEGATIVE_INFINITY;
   private forceKeyframe = true;
-  private subscribed: WorldView | null = null;
+  private subscribed: TwinView | null = null;
 
   constructor(
     private readonly io: TwinServer,
-    private readonly live: LiveWorld,
+    private readonly live: TwinSource,
     private readonly hello: () => Hello,
     private readonly wall: WallClock,
   ) {}
 
-  rebuilt(view: WorldView): void {
+  rebuilt(view: TwinView): void {
     this.buildRoster(view);
     if (this.subscribed !== view) {
       this.subscribed = view;
@@ -67,7 +67,7 @@ export class TwinBroadcast implements LiveWorldListener {
     this.lastSlow = Number.NEGATIVE_INFINITY;
   }
 
-  slice(view: WorldView): void {
+  slice(view: TwinView): void {
     const now = this.wall.now();
     if (now - this.lastSlow >= SLOW_EVERY_MS && view.world.actorIds().length !== this.indexOf.size) {
       this.rebuilt(view);
@@ -123,7 +123,7 @@ export class TwinBroadcast implements LiveWorldListener {
     };
   }
 
-  private buildRoster(view: WorldView): void {
+  private buildRoster(view: TwinView): void {
     this.actors = view.actors();
     const classes: ActorClass[] = [];
     const classIndex = new Map<string, number>();
@@ -162,7 +162,7 @@ export class TwinBroadcast implements LiveWorldListener {
   }
 
   /** Keyframes also re-read every state, so an actor kind that logs no state entries still shows. */
-  private refreshStates(view: WorldView): void {
+  private refreshStates(view: TwinView): void {
     for (let i = 0; i < this.actors.length; i++) this.noteState(i, view.state(this.actors[i].id));
   }
 
@@ -188,7 +188,7 @@ export class TwinBroadcast implements LiveWorldListener {
     return { epoch: this.epoch, firstCode: 0, names: this.dictionary.all(), changes: pairs.buffer };
   }
 
-  private kpis(view: WorldView): KpiSnapshot {
+  private kpis(view: TwinView): KpiSnapshot {
     const k = view.kpis();
     const orders = view.openOrders();
     const byFlow: KpiSnapshot['byFlow'] = {};
@@ -212,7 +212,7 @@ export class TwinBroadcast implements LiveWorldListener {
     };
   }
 
-  private heat(view: WorldView): HeatPoints {
+  private heat(view: TwinView): HeatPoints {
     const orders = view.openOrders().filter((o) => o.waiting || o.late);
     const points = new Float32Array(orders.length * 3);
     orders.forEach((o, i) => {

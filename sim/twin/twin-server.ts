@@ -10,8 +10,9 @@ import type { WallClock } from '../kernel/kernel.ts';
 import type { CityGeometry } from './city-geometry.ts';
 import { checkControl, checkInspect } from './control-message.ts';
 import { inspect } from './inspection.ts';
-import type { LiveWorld, TimeResult } from './live-world.ts';
+import type { TimeResult } from './live-world.ts';
 import { TwinBroadcast, type TwinServer, type TwinSocket } from './twin-broadcast.ts';
+import type { TwinSource } from './twin-source.ts';
 import type { ViewerAssets } from './viewer-assets.ts';
 import {
   CITY_GEOMETRY_PATH,
@@ -23,7 +24,8 @@ import {
 } from './wire.ts';
 
 export interface TwinServerOptions {
-  readonly live: LiveWorld;
+  /** The live world or a replayed event log. */
+  readonly live: TwinSource;
   readonly city: () => CityGeometry;
   readonly hello: () => Hello;
   readonly token: string;
@@ -163,7 +165,7 @@ export async function startTwinServer(options: TwinServerOptions): Promise<Runni
 }
 
 /** Applies a validated control action; pause, play and speed answer at once, seek and reload when done. */
-async function apply(live: LiveWorld, action: ControlAction): Promise<TimeResult> {
+async function apply(live: TwinSource, action: ControlAction): Promise<TimeResult> {
   switch (action.action) {
     case 'pause':
       live.setPaused(true);

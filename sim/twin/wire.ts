@@ -76,6 +76,13 @@ export interface Hello {
   /** Wall milliseconds between position frames (the viewer interpolates over this). */
   readonly frameIntervalMs: number;
   readonly speedRange: readonly [number, number];
+  /**
+   * Sim-time range (ms) the timeline spans when it is not a day: a recorded log's first to last
+   * entry (a protocol check's log lasts seconds). Absent for live worlds, which seek within the day.
+   */
+  readonly span?: { readonly start: number; readonly end: number };
+  /** A recording being replayed: no live KPIs to show. */
+  readonly replay?: boolean;
 }
 
 /** One drawable class of actors: a kind, optionally split by a variant (couriers by type). */

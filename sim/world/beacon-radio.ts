@@ -64,6 +64,12 @@ export class BeaconRadio {
   private readonly storeIndex: StaticPointIndex;
   private readonly noise: RandomStream;
   private readonly attacker: RandomStream;
+  /**
+   * A store whose curb scanner is a real gateway hears over MQTT only (device-events.ts), never
+   * from this simulated radio. What a simulated beacon airs at its curb goes here instead, for a
+   * stand-in gateway (`citytwin device-sim --kind gateway`) to relay in demos and tests.
+   */
+  airedAtRealGateway: ((storeId: string, eid: string, rssi: number) => void) | null = null;
 
   constructor(
     private readonly world: WorldPorts,
@@ -147,6 +153,10 @@ export class BeaconRadio {
   }
 
   private hear(storeId: string, eid: string, rssi: number): void {
+    if (this.world.devices?.get(storeId)?.kind === 'gateway') {
+      this.airedAtRealGateway?.(storeId, eid, rssi);
+      return;
+    }
     this.world.inject(storeId, { type: 'scanner.heard', eid, rssi, heardAt: this.world.kernel.now });
   }
 

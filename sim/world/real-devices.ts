@@ -19,8 +19,13 @@ export interface RealDevice {
   /** The world's actor id (for a gateway: the id of the store whose curb it scans). */
   readonly id: string;
   readonly url: string;
+  /** Wall ms a command waits for the device's ack before the link answers `timeout`. */
+  readonly commandTimeoutMs: number;
   readonly streams: DeviceStreams;
-  command(action: string, keyId?: string): Promise<CommandOutcome>;
+  command(
+    action: string,
+    extra?: { keyId?: string; params?: Record<string, string | number | boolean> },
+  ): Promise<CommandOutcome>;
 }
 
 /**
@@ -57,12 +62,13 @@ export class RealDevices {
           kind,
           id,
           url: spec.url,
+          commandTimeoutMs: spec.commandTimeoutMs,
           streams: await link.attach(kind, id),
-          command: (action, keyId) =>
+          command: (action, extra = {}) =>
             bound.command(
               kind,
               id,
-              { action, ...(keyId !== undefined ? { keyId } : {}) },
+              { action, ...extra },
               {
                 timeoutMs: spec.commandTimeoutMs,
                 ...(spec.retryMs !== undefined ? { retryMs: spec.retryMs } : {}),

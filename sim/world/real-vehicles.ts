@@ -1,7 +1,7 @@
 import type { DeviceTelemetry } from '../../adapters/mqtt/topic-schema.ts';
 import { mqttActuate } from '../../adapters/mqtt/vehicle-actuator.ts';
 import type { Point } from '../../machines/protocol.ts';
-import type { vehicleMachine } from '../../machines/vehicle.ts';
+import { ACTUATOR_TIMEOUT_MS, type vehicleMachine } from '../../machines/vehicle.ts';
 import type { City } from '../city/city.ts';
 import type { NetMessage } from '../kernel/net.ts';
 import type { RealDevice } from './real-devices.ts';
@@ -38,10 +38,16 @@ export function realVehicleMachine(
   machine: typeof vehicleMachine,
   device: RealDevice,
   inject: (event: NetMessage) => void,
+  speed: () => number,
 ): typeof vehicleMachine {
   const actuate = mqttActuate(
     (action) => device.command(action),
     (ack) => inject(ack as unknown as NetMessage),
   );
-  return machine.provide({ actions: { actuate: (_, params) => actuate(params.what) } });
+  return machine.provide({
+    actions: { actuate: (_, params) => actuate(params.what) },
+    // the link's own wall-time timeout answers first (`timeout`); the car's timer, in sim time at
+    // the run's speed, is only the backstop behind it
+    delays: { actuatorTimeout: () => Math.max(ACTUATOR_TIMEOUT_MS, 2 * device.commandTimeoutMs * speed()) },
+  });
 }

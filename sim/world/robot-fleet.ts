@@ -1,4 +1,5 @@
 import { createActor } from 'xstate';
+import type { CommandOutcome } from '../../adapters/mqtt/device-link.ts';
 import { type CartBook, checkStockConservation } from '../../machines/cart.ts';
 import type { CartDeskContext } from '../../machines/cart-desk.ts';
 import type { RobotPick } from '../../machines/customer.ts';
@@ -10,6 +11,7 @@ import type { RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { scheduleArrivals } from './car-demand.ts';
 import { type PlacedArea, type PlacedCustomer, pointInArea } from './population.ts';
+import { realRobotMachine } from './real-robots.ts';
 import { clockToMs } from './time-of-day.ts';
 import type { WorldPorts } from './vehicle-port.ts';
 
@@ -56,13 +58,12 @@ export class RobotFleet {
     w.mobility.markHubs([this.depot]);
     const load = Object.fromEntries(r.products.map((p) => [p.id, p.load]));
     const weights = w.areas.map((a) => a.area.area);
+    const move = (robotId: string, to: Point) =>
+      w.mobility.travel(robotId, to, (at) => w.inject(robotId, { type: 'travel.arrived', position: at }));
     const machine = robotMachine.provide({
       actions: {
         send: ({ self }, params) => w.net.send(self.id, params.to, params.message),
-        travel: ({ self }, params) =>
-          w.mobility.travel(self.id, params.to, (at) =>
-            w.inject(self.id, { type: 'travel.arrived', position: at }),
-          ),
+        travel: ({ self }, params) => move(self.id, params.to),
         restock: (_, params) => {
           for (const [p, n] of Object.entries(params.added)) this.loaded[p] = (this.loaded[p] ?? 0) + n;
           w.flowMetrics.count('robot', 'restocks');
@@ -74,7 +75,11 @@ export class RobotFleet {
       const area = w.areas[place.weighted(weights)]!;
       const stops = Array.from({ length: r.stopsPerRound }, () => pointInArea(city, area.area, place));
       w.mobility.place(id, 'foot', this.depot);
-      const actor = createActor(machine, {
+      const device = w.devices?.get(id);
+      const own = device
+        ? realRobotMachine(machine, device, city, (action, o) => this.deviceAnswered(action, o), move)
+        : machine;
+      const actor = createActor(own, {
         id,
         clock: w.kernel.clock,
         input: {
@@ -99,6 +104,16 @@ export class RobotFleet {
     }
     this.scheduleHours(0);
     this.scheduleDemand();
+  }
+
+  /** A real robot answered a command: counted by action and outcome (`lid_open.ok`, `goto.timeout`). */
+  private deviceAnswered(action: string, outcome: CommandOutcome): void {
+    const how = outcome.ok
+      ? 'ok'
+      : outcome.reason === 'timeout' || outcome.reason === 'disconnected'
+        ? outcome.reason
+        : 'refused';
+    this.w.flowMetrics.count('robot', `device.${action}_${how}`);
   }
 
   private scheduleHours(day: number): void {

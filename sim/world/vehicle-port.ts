@@ -97,8 +97,10 @@ export class VehiclePort {
         },
         travel: ({ self, context }, params) => this.drive(self.id, params.to, context.parkingSpaceId),
         actuate: ({ self }, params) => {
-          if (!awaitsAck(params.what)) return; // opening acts at once in the sim
-          const ok = !this.actuators.bernoulli(v.actuatorFailureRate);
+          if (!awaitsAck(params.what)) return;
+          // locks and latches fail at the scenario's rate; the sim's openings always act
+          const fails = params.what === 'door_lock' || params.what === 'trunk_latch';
+          const ok = !fails || !this.actuators.bernoulli(v.actuatorFailureRate);
           world.kernel.after(ACK_DELAY_MS, () =>
             world.inject(self.id, { type: 'actuator.ack', what: params.what, ok }),
           );
@@ -116,7 +118,12 @@ export class VehiclePort {
       world.mobility.place(placed.id, 'car', placed.position);
       const device = world.devices?.get(placed.id);
       const own = device
-        ? realVehicleMachine(machine, device, (event) => world.inject(placed.id, event))
+        ? realVehicleMachine(
+            machine,
+            device,
+            (event) => world.inject(placed.id, event),
+            () => world.kernel.currentSpeed,
+          )
         : machine;
       const actor = createActor(own, {
         id: placed.id,

@@ -47,7 +47,7 @@ interface SnapshotLike {
   context?: unknown;
 }
 
-function isPoint(value: unknown): value is Point {
+export function isPoint(value: unknown): value is Point {
   return (
     typeof value === 'object' &&
     value !== null &&

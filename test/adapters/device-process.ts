@@ -10,11 +10,13 @@ export interface DeviceProcess {
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
   stop(): Promise<Record<string, unknown>>;
+  /** What the device's sensors sense now (a device started with `--script -`): published as its event. */
+  sense(event: Record<string, unknown>): void;
 }
 
 export async function startDevice(args: string[]): Promise<DeviceProcess> {
   const child = spawn(process.execPath, ['bin/citytwin.js', 'device-sim', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
   const waiters: {
@@ -63,6 +65,9 @@ export async function startDevice(args: string[]): Promise<DeviceProcess> {
     lines,
     child,
     waitFor,
+    sense: (event) => {
+      child.stdin?.write(`${JSON.stringify({ afterMs: 0, event })}\n`);
+    },
     stop: async () => {
       const stopped = waitFor((l) => l.event === 'stopped');
       child.kill('SIGTERM');

@@ -3,43 +3,32 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { topicOf } from '../../adapters/mqtt/topic-schema.ts';
 import { issueKey } from '../../machines/digital-key.ts';
-import type { City } from '../../sim/city/city.ts';
 import type { NetMessage } from '../../sim/kernel/net.ts';
 import { parseScenario, type ScenarioError } from '../../sim/scenario/load-scenario.ts';
-import { systemWallClock } from '../../sim/twin/wall-clock.ts';
 import { RealDevices } from '../../sim/world/real-devices.ts';
 import { World } from '../../sim/world/world.ts';
 import { WorldView } from '../../sim/world/world-view.ts';
-import { monacoCity } from '../world/shared-city.ts';
 import { type DeviceProcess, startDevice } from './device-process.ts';
-import { type Broker, freePort, startMosquitto } from './mosquitto.ts';
+import { hybridFixture, runPacedUntil, twinSmallRaw } from './hybrid-fixture.ts';
+import { freePort } from './mosquitto.ts';
 
 const MINUTE = 60_000;
 /** Sim seconds per wall second: a trunk delivery (about 20 sim minutes) takes a few wall seconds. */
 const SPEED = 600;
 
-let broker: Broker;
-let city: City;
-beforeAll(async () => {
-  [broker, city] = await Promise.all([startMosquitto(), monacoCity()]);
-});
-afterAll(async () => {
-  await broker.stop();
-});
+const fixture = hybridFixture();
 
 /** The small twin fixture with 15 registered cars and no demand of its own: the test drives V12. */
 function hybridScenario(adapter: Record<string, unknown>) {
-  const raw = JSON.parse(readFileSync('test/twin/fixtures/twin-small.json', 'utf8'));
-  raw.city.osm = 'data/monaco.osm.pbf';
-  delete raw.demand.errand;
+  const raw = twinSmallRaw();
   raw.stores.preparationMinutes = 1;
   raw.fleet.couriers.ordinary.count = 0;
   raw.fleet.couriers.professional.count = 10;
   raw.fleet.vehicles = { count: 15, outsideAreaShare: 0, actuatorFailureRate: 0, garagesOffline: false };
-  raw.adapters = { 'vehicle:V12': { kind: 'mqtt', url: broker.url, ...adapter } };
+  raw.adapters = { 'vehicle:V12': { kind: 'mqtt', url: fixture.broker().url, ...adapter } };
   return parseScenario(raw, 'hybrid');
 }
 
@@ -53,17 +42,17 @@ interface Hybrid {
 
 async function startHybrid(deviceFlags: string[], adapter: Record<string, unknown> = {}): Promise<Hybrid> {
   const scenario = hybridScenario(adapter);
-  const monitor = await mqtt.connectAsync(broker.url);
+  const monitor = await mqtt.connectAsync(fixture.broker().url);
   const commands: { id: string; action: string }[] = [];
   monitor.on('message', (_t, payload) => commands.push(JSON.parse(payload.toString())));
   await monitor.subscribeAsync(topicOf('vehicle', 'V12', 'cmd'), { qos: 1 });
   const devices = await RealDevices.connect(scenario.adapters);
-  const world = new World(scenario, city, { devices });
+  const world = new World(scenario, fixture.city(), { devices });
   world.kernel.setSpeed(SPEED);
   const at = world.flows.vehicles.position('V12');
-  const { lon, lat } = city.projection.toLonLat(at.x, at.y);
+  const { lon, lat } = fixture.city().projection.toLonLat(at.x, at.y);
   const device = await startDevice([
-    ...['--kind', 'vehicle', '--id', 'V12', '--broker', broker.url, '--telemetry-ms', '100'],
+    ...['--kind', 'vehicle', '--id', 'V12', '--broker', fixture.broker().url, '--telemetry-ms', '100'],
     ...['--lon', String(lon), '--lat', String(lat), ...deviceFlags],
   ]);
   return { world, device, commands, monitor };
@@ -83,13 +72,6 @@ function orderIntoV12(world: World): void {
   } as unknown as NetMessage);
 }
 
-/** Runs the world paced to wall time until `done` holds or the sim time runs out (never hangs). */
-async function runPacedUntil(world: World, done: () => boolean, limitMs: number): Promise<void> {
-  await world.kernel.runPaced(world.kernel.now + limitMs, systemWallClock, 20, () => {
-    if (done()) world.kernel.stop();
-  });
-}
-
 const v12 = (world: World) => world.flows.vehicles.actor('V12')!.getSnapshot();
 const trunkFlow = (world: World) => world.kpis().byFlow.trunk ?? { completed: 0 };
 
@@ -97,20 +79,33 @@ describe('hybrid run: vehicle V12 is a real device over MQTT (real Mosquitto, de
   it('a trunk delivery opens and relatches the real trunk; duplicates act once; bad payloads are counted; a rental key never starts the engine', async () => {
     const { world, device, commands, monitor } = await startHybrid(['--duplicate-acks']);
     // bad payloads from the device side while the world runs: counted, never thrown
-    const raw = await mqtt.connectAsync(broker.url);
+    const raw = await mqtt.connectAsync(fixture.broker().url);
     await raw.publishAsync(topicOf('vehicle', 'V12', 'telemetry'), '{not json', { qos: 1 });
     await raw.publishAsync(topicOf('vehicle', 'V12', 'telemetry'), '{"seq":"x","lon":7,"lat":43}', {
       qos: 1,
     });
     await raw.publishAsync(topicOf('vehicle', 'V12', 'ack'), '{"id":"nobody-1","ok":true}', { qos: 1 });
 
+    // what V12 heard from its port and answered its presenters, in the world's own order
+    const v12Log: string[] = [];
+    world.log.onEntry((entry) => {
+      if (entry.kind !== 'msg') return;
+      const msg = entry.msg as { type: string; what?: string; action?: string; ok?: boolean };
+      if (entry.to === 'V12' && msg.type === 'actuator.ack') v12Log.push(`ack ${msg.what} ${msg.ok}`);
+      if (entry.from === 'V12' && msg.type === 'key.result') v12Log.push(`answer ${msg.action} ${msg.ok}`);
+    });
     orderIntoV12(world);
     await runPacedUntil(world, () => trunkFlow(world).completed >= 1, 90 * MINUTE);
 
     expect(trunkFlow(world).completed).toBe(1);
+    const openAnsweredAfterAck =
+      v12Log.indexOf('answer trunk_open true') > v12Log.indexOf('ack trunk_open true') &&
+      v12Log.indexOf('ack trunk_open true') >= 0;
     const actions = commands.map((c) => c.action);
     expect(actions).toContain('trunk_open');
     expect(actions.indexOf('trunk_close')).toBeGreaterThan(actions.indexOf('trunk_open'));
+    // the courier heard "open" only after the device acked the trunk_open command
+    expect(openAnsweredAfterAck).toBe(true);
     // the machine answered from the device's acks: trunk latched, no alarm
     expect(v12(world).value.trunk).toBe('closed');
     expect(v12(world).context.failedAttempts).toBe(0);
@@ -174,22 +169,29 @@ describe('hybrid run: vehicle V12 is a real device over MQTT (real Mosquitto, de
     await monitor.endAsync();
   }, 60_000);
 
-  it('a device that never answers: the command times out and the car takes its alarm path, the order still ends', async () => {
+  it('a device that never answers: the car takes its timeout path, the courier hears no_answer, the goods go back', async () => {
     const { world, device, commands, monitor } = await startHybrid(['--silent'], {
       commandTimeoutMs: 300,
       retryMs: 100,
     });
     orderIntoV12(world);
-    await runPacedUntil(world, () => trunkFlow(world).completed >= 1, 90 * MINUTE);
+    const ended = () => {
+      const t = world.kpis().byFlow.trunk;
+      return t !== undefined && t.created >= 1 && t.open === 0;
+    };
+    await runPacedUntil(world, () => ended() && v12(world).value.trunk === 'alarm', 120 * MINUTE);
     const stats = world.devices!.stats();
     expect(stats.acks).toBe(0);
-    expect(stats.timeouts).toBeGreaterThanOrEqual(1);
-    // the unanswered latch comes back as a failed ack: the trunk goes to its alarm and retries
-    await runPacedUntil(world, () => v12(world).value.trunk === 'alarm', 10 * MINUTE);
+    expect(stats.timeouts).toBeGreaterThanOrEqual(2);
+    // the unanswered opening was never reported open: the courier was told, and never deposited
+    const actions = commands.map((c) => c.action);
+    expect(actions[0]).toBe('trunk_open');
+    expect(actions).toContain('trunk_close');
+    expect(world.flows.flowMetrics.byFlow().trunk.keyRefused).toEqual({ timeout: 1 });
+    expect(world.kpis().byFlow.trunk).toMatchObject({ created: 1, completed: 0, open: 0 });
+    // the car relatched to a known state; the unanswered latch raises its alarm and retries
     expect(v12(world).value.trunk).toBe('alarm');
     expect(v12(world).context.failedAttempts).toBeGreaterThanOrEqual(1);
-    expect(world.kpis().byFlow.trunk).toMatchObject({ completed: 1 });
-    expect(world.flows.flowMetrics.byFlow().trunk.alarm).toBe(1);
     // retries of one command carry one id: the silent device still acted once per command
     const stopped = await device.stop();
     const ids = new Set(commands.map((c) => c.id));

@@ -93,15 +93,27 @@ describe('Kernel', () => {
     expect(wall).toBeLessThanOrEqual(120);
   });
 
-  it('the net delivers at now + latency and a fault injector can drop and duplicate', () => {
+  it('the net delivers at now + latency and a fault injector can drop, duplicate and delay, each logged', () => {
     const kernel = new Kernel();
     const log = new EventLog();
+    const faults: string[] = [];
+    log.onEntry((e) => {
+      if (e.kind === 'fault')
+        faults.push(`${e.t} ${e.fault} ${(e.msg as { type: string }).type} ${e.delayMs ?? ''}`);
+    });
     const net = new SimNet(kernel, log, 40);
     const got: [number, string][] = [];
     net.register('b', (m) => got.push([kernel.now, m.type]));
     net.setFaults((_f, _t, m) =>
-      m.type === 'lost' ? { drop: true } : m.type === 'twice' ? { duplicate: true } : {},
+      m.type === 'lost'
+        ? { drop: true }
+        : m.type === 'twice'
+          ? { duplicate: true }
+          : m.type === 'late'
+            ? { extraDelayMs: 500 }
+            : {},
     );
+    net.send('a', 'b', { type: 'late' });
     net.send('a', 'b', { type: 'hello' });
     net.send('a', 'b', { type: 'lost' });
     net.send('a', 'b', { type: 'twice' });
@@ -110,7 +122,9 @@ describe('Kernel', () => {
       [40, 'hello'],
       [40, 'twice'],
       [40, 'twice'],
+      [540, 'late'],
     ]);
+    expect(faults).toEqual(['0 delay late 500', '0 drop lost ', '0 duplicate twice ']);
   });
 });
 

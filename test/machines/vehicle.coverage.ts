@@ -1,7 +1,8 @@
 /**
- * xstate/graph coverage plan of the vehicle: an owner's trip, a trunk delivery and the link with
- * its revocations, each a small exploration of its own. vehicle.test.ts checks its properties on
- * the same paths; the key fixtures are shared with its behaviour tests.
+ * xstate/graph coverage plan of the vehicle: an owner's trip, a trunk delivery, second requests
+ * meeting an opening or a start, and the link with its revocations, each a small exploration of
+ * its own. vehicle.test.ts checks its properties on the same paths; the key fixtures are shared
+ * with its behaviour tests.
  */
 import type { SnapshotFrom } from 'xstate';
 import { type DigitalKey, issueKey, type KeyIssue } from '../../machines/digital-key.ts';
@@ -53,6 +54,8 @@ export function key(fields: Partial<KeyIssue>, signer = issuer.privateKey): Digi
 
 export const ownerKey = key({ keyId: 'O1', entitlements: ['door_unlock', 'door_lock', 'engine_start'] });
 export const trunkKey = key({ keyId: 'T1-K1', holderId: COURIER, entitlements: ['trunk_open'], maxUses: 1 });
+/** The owner's own trunk key: many uses, so a second opening meets a trunk already open. */
+export const ownerTrunkKey = key({ keyId: 'O2', entitlements: ['trunk_open'] });
 export const forged = key(
   { keyId: 'F1', entitlements: ['door_unlock', 'trunk_open'] },
   otherIssuer.privateKey,
@@ -90,8 +93,11 @@ const ownerEvents: VehicleEvent[] = [
   { type: 'engine.stop' },
   ack('door_lock', true),
   ack('door_lock', false),
-  // an unlock the lock never carried out
+  // openings are answered once acked; refused ones leave the car locked or off
+  ack('door_unlock', true),
   ack('door_unlock', false),
+  ack('engine_start', true),
+  ack('engine_start', false),
 ];
 const trunkEvents: VehicleEvent[] = [
   presentKey(trunkKey, 'trunk_open'),
@@ -102,8 +108,17 @@ const trunkEvents: VehicleEvent[] = [
   { type: 'trunk.close', presenterId: COURIER },
   ack('trunk_latch', true),
   ack('trunk_latch', false),
+  ack('trunk_open', true),
   // an opening the trunk never carried out
   ack('trunk_open', false),
+];
+/** The owner's second phone: it can start the engine too. */
+const spareKey = key({ keyId: 'O3', entitlements: ['engine_start'] });
+/** A second opening or start (another request) meets the trunk or engine already acting on one. */
+const reopenEvents: VehicleEvent[] = [presentKey(ownerTrunkKey, 'trunk_open'), ack('trunk_open', true)];
+const restartEvents: VehicleEvent[] = [
+  presentKey(ownerKey, 'engine_start'),
+  presentKey(spareKey, 'engine_start'),
 ];
 const linkEvents: VehicleEvent[] = [
   { type: 'link.lost' },
@@ -111,6 +126,7 @@ const linkEvents: VehicleEvent[] = [
   { type: 'vehicle.revoke', keyId: 'O1' },
   { type: 'vehicle.revokeAll', epoch: 1 },
   presentKey(ownerKey, 'door_unlock'),
+  ack('door_unlock', true),
   ack('door_lock', true),
 ];
 
@@ -123,11 +139,14 @@ const graphKey = (s: Snap) =>
     s.context.trunkOpenedBy,
     Math.min(s.context.failedAttempts, 1),
     s.context.parkingSpaceId,
+    Object.values(s.context.asked).map((p) => p?.requestId ?? null),
   ]);
 
 export const scenarios: ScenarioOf<VehicleMachine>[] = [
   { name: 'owner trip', input: input(), events: () => ownerEvents, key: graphKey },
   { name: 'trunk delivery', input: input(), events: () => trunkEvents, key: graphKey },
+  { name: 'second opening', input: input(), events: () => reopenEvents, key: graphKey },
+  { name: 'second start', input: input(), events: () => restartEvents, key: graphKey },
   {
     name: 'link and revocation (starts offline)',
     input: input(false),

@@ -24,19 +24,25 @@ function frame(simTime: number, keyframe: boolean, moves: [number, number, numbe
   };
 }
 
+/** A state whose three actors were placed by a keyframe at wall time 0 (frames every 100 ms). */
+function placedAtZero(): TwinState {
+  const state = new TwinState();
+  state.applyHello({ frameIntervalMs: 100 } as never);
+  state.applyRoster(roster);
+  state.applyFrame(
+    frame(1000, true, [
+      [0, 5, 5],
+      [1, 0, 0],
+      [2, 10, 10],
+    ]),
+    0,
+  );
+  return state;
+}
+
 describe("the viewer's state (no three.js)", () => {
   it('places actors from a keyframe, then glides each mover over the frame gap, heading along its move', () => {
-    const state = new TwinState();
-    state.applyHello({ frameIntervalMs: 100 } as never);
-    state.applyRoster(roster);
-    state.applyFrame(
-      frame(1000, true, [
-        [0, 5, 5],
-        [1, 0, 0],
-        [2, 10, 10],
-      ]),
-      0,
-    );
+    const state = placedAtZero();
     expect(state.countsByKind()).toEqual({ store: 1, courier: 2 });
     state.applyFrame(frame(1100, false, [[1, 10, 0]]), 100);
     const at = (i: number, now: number): DrawnPosition => state.position(i, now, { x: 0, y: 0, heading: 0 });
@@ -49,6 +55,29 @@ describe("the viewer's state (no three.js)", () => {
     // A frame of another epoch (a roster not received yet) is ignored.
     state.applyFrame({ ...frame(1200, false, [[1, 99, 99]]), epoch: 2 }, 200);
     expect(at(1, 1000)).toMatchObject({ x: 10, y: 0 });
+  });
+
+  it('tells a layer which classes moved since it last drew them, so resting markers are left alone', () => {
+    const state = placedAtZero();
+    // Placed at 0: a class drawn before then must be redrawn, one drawn after need not.
+    expect(state.classMovedSince(0, -1)).toBe(true);
+    expect(state.classMovedSince(0, 1)).toBe(false);
+    // The store is reported again where it was, a courier moves: only the courier's class is live,
+    // and it stays live while the courier may still be gliding.
+    state.applyFrame(
+      frame(1100, false, [
+        [0, 5, 5],
+        [1, 10, 0],
+      ]),
+      100,
+    );
+    expect(state.classMovedSince(0, 1)).toBe(false);
+    expect(state.classMovedSince(1, 150)).toBe(true);
+    expect(state.classMovedSince(1, 250)).toBe(true);
+    expect(state.classMovedSince(1, 301)).toBe(false);
+    // A new roster (a seek to another epoch, a reload) starts clean.
+    state.applyRoster({ ...roster, epoch: 2 });
+    expect(state.classMovedSince(1, 1)).toBe(false);
   });
 
   it('decodes state changes through the growing dictionary and marks those actors for recolouring', () => {
