@@ -161,10 +161,14 @@ export async function runDeviceSim(o: DeviceSimOptions): Promise<void> {
     );
   publishTelemetry();
   const telemetry = setInterval(publishTelemetry, o.telemetryMs);
-  const publishEvent = (event: DeviceEvent) =>
+  const publishEvent = (event: DeviceEvent) => {
+    // a scanner told to stop (its store closed) hears nothing
+    if (o.kind === 'gateway' && !state.scanning)
+      return say({ event: 'ignored', type: event.type, reason: 'not scanning' });
     client.publish(topicOf(o.kind, o.id, 'event'), JSON.stringify(event), { qos: 1 }, () =>
       say({ event: 'published', type: event.type }),
     );
+  };
   const scripted = script.map(({ afterMs, event }) => setTimeout(() => publishEvent(event), afterMs));
   // `--script -`: what the sensors sense arrives on stdin as it happens (an operator, a test's relay)
   const lines = live ? createInterface({ input: process.stdin }) : undefined;

@@ -3,7 +3,7 @@ import type { City } from '../city/city.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { NetMessage } from '../kernel/net.ts';
 import type { Mobility } from './mobility.ts';
-import type { RealDevices } from './real-devices.ts';
+import type { RealDevice, RealDevices } from './real-devices.ts';
 
 /** What the sensor events of real gateways and robots need from the world. */
 export interface DeviceEventWorld {
@@ -13,6 +13,10 @@ export interface DeviceEventWorld {
   inject(id: string, event: NetMessage): void;
   /** The user a robot is serving now (its session), or null. */
   robotUser(robotId: string): string | null;
+  /** The actor's statechart state as the event log names it (e.g. a store's `open`). */
+  stateOf(id: string): string | undefined;
+  /** Hears every state change the event log records. */
+  onStateChange(listener: (id: string, state: string) => void): void;
 }
 
 /**
@@ -51,6 +55,7 @@ export function machineEventOf(
  * current instant, like any injected event.
  */
 export function followDeviceEvents(devices: RealDevices, w: DeviceEventWorld): void {
+  for (const gateway of devices.of('gateway')) scanWhileOpen(gateway, w);
   for (const device of [...devices.of('gateway'), ...devices.of('robot')]) {
     const kind = device.kind as 'gateway' | 'robot';
     device.streams.events.subscribe((event) => {
@@ -65,4 +70,19 @@ export function followDeviceEvents(devices: RealDevices, w: DeviceEventWorld): v
         w.mobility.place(device.id, 'foot', { x: p.x, y: p.y });
       });
   }
+}
+
+/**
+ * A store's curb scanner scans while the store is open: `scan_start` when it opens (and at the
+ * start of the run if it is open then), `scan_stop` when it closes. Outcomes are the link's to
+ * count; a gateway that misses one is told again at the next opening or closing.
+ */
+export function scanWhileOpen(gateway: RealDevice, w: DeviceEventWorld): void {
+  let open = w.stateOf(gateway.id) === 'open';
+  if (open) void gateway.command('scan_start');
+  w.onStateChange((id, state) => {
+    if (id !== gateway.id || (state === 'open') === open) return;
+    open = state === 'open';
+    void gateway.command(open ? 'scan_start' : 'scan_stop');
+  });
 }

@@ -151,6 +151,11 @@ export class World {
         inject: (id, event) => this.inject(id, event),
         robotUser: (id) =>
           (this.snapshotOf(id) as { context?: { user?: string | null } })?.context?.user ?? null,
+        stateOf: (id) => this.lastState.get(id),
+        onStateChange: (listener) =>
+          this.log.onEntry((entry) => {
+            if (entry.kind === 'state') listener(entry.actor, entry.state);
+          }),
       });
   }
 

@@ -127,6 +127,8 @@ describe('hybrid run: a store curb gateway and a robot are real devices over MQT
     expect(scans.length).toBeGreaterThanOrEqual(1);
     expect(scans.map((l) => l.msg.eid)).toEqual(expect.arrayContaining([relayed[0]]));
     await device.waitFor((l) => l.event === 'published' && l.type === 'beacon.heard');
+    // the store was open: the world told its scanner to scan (and it acted on it)
+    await device.waitFor((l) => l.event === 'acted' && l.action === 'scan_start');
     expect(world.devices!.stats().rejected).toMatchObject({ 'malformed JSON': 1, 'bad event': 1 });
     expect(world.kpis().invariantViolations).toBe(0);
     await stopAll(h);
