@@ -1,12 +1,13 @@
 import { type Actor, type AnyActorRef, createActor, type InspectionEvent } from 'xstate';
-import { type CourierEvent, courierMachine } from '../../machines/courier.ts';
+import { courierMachine } from '../../machines/courier.ts';
+import type { CourierEvent } from '../../machines/courier-setup.ts';
 import { customerMachine } from '../../machines/customer.ts';
 import { dispatchMachine } from '../../machines/dispatch.ts';
 import { dispatchPolicy } from '../../machines/dispatch-policy.ts';
 import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
 import { errandOrderMachine, type LifecycleParams, type SendParams } from '../../machines/errand-order.ts';
 import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
-import { ERRAND_CATEGORIES, type ErrandDemand, type Point } from '../../machines/protocol.ts';
+import type { Point } from '../../machines/protocol.ts';
 import { storeMachine } from '../../machines/store.ts';
 import type { City } from '../city/city.ts';
 import { compileCoverageArea } from '../city/coverage-area.ts';
@@ -17,12 +18,12 @@ import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { CourierAssignment } from './courier-assignment.ts';
 import { followDeviceEvents } from './device-events.ts';
+import { scheduleErrandDemand } from './errand-demand.ts';
 import { EscrowPayments } from './escrow-payments.ts';
 import { Flows } from './flows.ts';
 import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
-import { PoissonSchedule } from './poisson-schedule.ts';
-import { areaWeights, type PlacedArea, type Population, placePopulation, pointInArea } from './population.ts';
+import { type PlacedArea, type Population, placePopulation } from './population.ts';
 import type { RealDevices } from './real-devices.ts';
 import type { RemoteDispatch } from './remote-dispatch.ts';
 import { stateName } from './state-name.ts';
@@ -141,7 +142,21 @@ export class World {
     this.flows.createVehicles();
     this.createCustomers();
     this.scheduleDays(0);
-    this.scheduleErrandDemand();
+    scheduleErrandDemand({
+      scenario,
+      kernel: this.kernel,
+      random: this.random,
+      city,
+      areas: this.areas,
+      population: this.population,
+      storesByArea: this.storesByArea,
+      customersByArea: this.customersByArea,
+      isIdle: (id) => this.actors.get(id)?.getSnapshot().value === 'idle',
+      inject: (id, event) => this.inject(id, event),
+      lost: () => {
+        this.lostDemand++;
+      },
+    });
     this.flows.startDemand();
     if (options.devices)
       followDeviceEvents(options.devices, {
@@ -508,82 +523,6 @@ export class World {
       }
     }
     this.kernel.schedule(base + DAY_MS, () => this.scheduleDays(day + 1));
-  }
-
-  private scheduleErrandDemand(): void {
-    const d = this.scenario.demand.errand;
-    if (!d || d.perDay === 0) return;
-    const stream = this.random.stream('demand:errand');
-    // Which customer publishes depends on who is busy, i.e. on the fleet and policy; drawing it from
-    // its own stream keeps every other draw of the demand identical across a sweep's variants.
-    const publishers = this.random.stream('demand:errand:publisher');
-    const schedule = new PoissonSchedule(d.perDay, d.hourly, stream);
-    const weights = areaWeights(this.areas, d.zones);
-    const categories = ERRAND_CATEGORIES.filter((c) => (d.categories[c] ?? 0) > 0);
-    const categoryWeights = categories.map((c) => d.categories[c] ?? 0);
-    const fees = this.scenario.dispatch.errand.fees ?? DEFAULT_ERRAND_FEES;
-    const next = (from: number) => {
-      const at = schedule.next(from);
-      if (!Number.isFinite(at)) return;
-      this.kernel.schedule(at, () => {
-        const area = this.areas[stream.weighted(weights)];
-        const category = categories[stream.weighted(categoryWeights)];
-        const publisher = this.idleCustomer(area.id, publishers);
-        const professional = stream.bernoulli(d.professionalShare);
-        const premium = 1 + stream.float() * d.maxFeePremium;
-        const stores = this.storesByArea.get(area.id) ?? [];
-        const storeId = category === 'buy_for_me' && stores.length > 0 ? stream.pick(stores) : undefined;
-        const elsewhere = pointInArea(this.city, area.area, stream);
-        const patienceMs = Math.max(MINUTE, stream.exponential(1 / (d.patienceMinutes * MINUTE)));
-        const cancelAfterAssignMs = stream.bernoulli(d.cancelAfterAssignShare)
-          ? stream.int(1, 10) * MINUTE
-          : null;
-        const willDispute = stream.bernoulli(d.disputeShare);
-        const chatAfterMs = stream.bernoulli(d.chatShare) ? stream.int(1, 5) * MINUTE : null;
-        if (publisher === undefined || (category === 'buy_for_me' && storeId === undefined)) {
-          this.lostDemand++;
-        } else {
-          const home = this.population.customers[Number(publisher.slice(1)) - 1].home;
-          const store = storeId ? this.population.stores.find((s) => s.id === storeId) : undefined;
-          const pickup = store ? store.position : category === 'deliver' ? home : elsewhere;
-          const dropoff = category === 'deliver' ? elsewhere : home;
-          const demand: ErrandDemand = {
-            type: 'demand.errand',
-            request: {
-              category,
-              description: `${category.replace(/_/g, ' ')} for ${publisher}`,
-              recipient: publisher,
-              phone: '',
-              pickup,
-              dropoff,
-              feeMode: professional ? 'professional' : 'ordinary',
-              ...(professional ? {} : { offeredFee: Math.round(fees.floor[category] * premium) }),
-              ...(storeId ? { storeId } : {}),
-              dueBy: Math.round(this.kernel.now + d.dueMinutes * MINUTE),
-            },
-            patienceMs: Math.round(patienceMs),
-            cancelAfterAssignMs,
-            willDispute,
-            chatAfterMs,
-          };
-          this.inject(publisher, demand as unknown as NetMessage);
-        }
-        next(at);
-      });
-    };
-    next(0);
-  }
-
-  /** A customer of the area who has no errand under way (a few random tries, then give up). */
-  private idleCustomer(areaId: string, stream: RandomStream): string | undefined {
-    const list = this.customersByArea.get(areaId) ?? [];
-    if (list.length === 0) return undefined;
-    for (let i = 0; i < 8; i++) {
-      const id = stream.pick(list);
-      const actor = this.actors.get(id);
-      if (actor?.getSnapshot().value === 'idle') return id;
-    }
-    return undefined;
   }
 }
 

@@ -4,7 +4,8 @@
  * same paths; the inputs and listings are shared with its timer tests.
  */
 import type { SnapshotFrom } from 'xstate';
-import { type CourierEvent, type CourierInput, courierMachine } from '../../machines/courier.ts';
+import { courierMachine } from '../../machines/courier.ts';
+import type { CourierEvent, CourierInput } from '../../machines/courier-setup.ts';
 import type { TrunkJob } from '../../machines/protocol.ts';
 import { plan } from '../protocol/coverage-plan.ts';
 import { COURIER, listing } from './fixtures.ts';

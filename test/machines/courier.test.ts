@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { courierMachine, KEY_RETRY_MS, MAX_KEY_TRIES, TRAVEL_RETRY_MS } from '../../machines/courier.ts';
+import { courierMachine } from '../../machines/courier.ts';
+import { KEY_RETRY_MS, MAX_KEY_TRIES, TRAVEL_RETRY_MS } from '../../machines/courier-setup.ts';
 import type { SendParams } from '../../machines/errand-order.ts';
 import { DISPATCH } from '../../machines/protocol.ts';
 import {
