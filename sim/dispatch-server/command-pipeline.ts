@@ -23,8 +23,16 @@ export type QueryAnswerer = (message: PendingMessage) => Ack;
 
 const cacheKey = (principal: string, cid: string) => `${principal}\u0000${cid}`;
 
-/** Most messages one batch takes: the event loop gets back to sockets and timers between batches. */
-const MAX_BATCH = 64;
+/**
+ * Most messages one batch takes, and the estimated time it may take (ms). A batch runs once per
+ * event-loop turn, so it must take at least what one turn's socket reads bring in (hundreds of
+ * cheap position updates under load; a cap of 64 let the queue, and every ack's latency, grow at a
+ * few thousand messages/s while the CPU still had room), yet stay short (an order publish routes a
+ * fee quote, about a millisecond) so the loop gets back to sockets and timers between batches and
+ * no ack waits behind hundreds of expensive commands.
+ */
+const MAX_BATCH = 512;
+const BATCH_BUDGET_MS = 15;
 
 /**
  * Group commit: messages validated during one event-loop turn form a batch, appended to the journal
@@ -36,8 +44,14 @@ const MAX_BATCH = 64;
  * original sequence number and replies (kept for the most recent commands) with `duplicate: true`.
  */
 export class CommandPipeline {
-  /** Waiting messages are `queue[head..]`; the consumed front is dropped now and then, not per batch. */
-  private queue: PendingMessage[] = [];
+  /**
+   * Waiting messages are `queue[head..]`; the consumed front is dropped now and then, not per batch.
+   * Each keeps the cost it was estimated at when queued, and exactly that leaves the backlog when it
+   * is taken: subtracting the estimate current at that time instead let the backlog drift up for
+   * good once a type's first, cold applications had been measured slow (every later message then
+   * refused as `overloaded` while the queue never quite emptied).
+   */
+  private queue: { readonly m: PendingMessage; readonly cost: number }[] = [];
   private head = 0;
   private scheduled = false;
   private lastAt = 0;
@@ -91,12 +105,16 @@ export class CommandPipeline {
   }
 
   /**
-   * How long a message queued now would wait, from the measured cost per message: the gateway
-   * refuses new messages (`overloaded`) beyond a bound, so an overloaded server answers quickly
-   * instead of letting every ack's latency grow without limit.
+   * How long a message queued now would wait: the measured cost of what is queued, or how long the
+   * oldest queued message has waited already, whichever is more: the gateway refuses new messages
+   * (`overloaded`) beyond a bound, so an overloaded server answers quickly instead of letting every
+   * ack's latency grow without limit. The costs alone miss what happens between batches (socket
+   * reads, handshakes, timers, a CPU shared with other processes) and under such load let acks
+   * wait several times the bound.
    */
   get estimatedWaitMs(): number {
-    return this.queuedCostMs;
+    const oldest = this.queued > 0 ? performance.now() - this.queue[this.head].m.receivedAt : 0;
+    return Math.max(this.queuedCostMs, oldest);
   }
 
   private costOf(type: string): number {
@@ -104,8 +122,9 @@ export class CommandPipeline {
   }
 
   enqueue(message: PendingMessage): void {
-    this.queue.push(message);
-    this.queuedCostMs += this.costOf(message.type);
+    const cost = this.costOf(message.type);
+    this.queue.push({ m: message, cost });
+    this.queuedCostMs += cost;
     this.schedule();
   }
 
@@ -129,8 +148,7 @@ export class CommandPipeline {
   /** Processes the next batch; schedules another turn when more is queued. */
   flush(): void {
     this.scheduled = false;
-    const batch = this.queue.slice(this.head, this.head + MAX_BATCH);
-    this.head += batch.length;
+    const batch = this.takeBatch();
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -140,7 +158,6 @@ export class CommandPipeline {
     }
     if (this.queued > 0) this.schedule();
     if (batch.length === 0) return;
-    for (const m of batch) this.queuedCostMs -= this.costOf(m.type);
     if (this.queued === 0 || this.queuedCostMs < 0) this.queuedCostMs = 0;
     if (this.failure !== undefined) {
       for (const m of batch) this.fail(m, this.failure);
@@ -203,6 +220,19 @@ export class CommandPipeline {
     const elapsed = performance.now() - started;
     this.overheadMs = 0.8 * this.overheadMs + (0.2 * (elapsed - applied)) / batch.length;
     this.metrics.batches.record('batch', elapsed);
+  }
+
+  /** Takes the next batch off the queue: up to MAX_BATCH messages or BATCH_BUDGET_MS of work. */
+  private takeBatch(): PendingMessage[] {
+    const batch: PendingMessage[] = [];
+    let cost = 0;
+    while (this.head < this.queue.length && batch.length < MAX_BATCH && cost < BATCH_BUDGET_MS) {
+      const next = this.queue[this.head++];
+      cost += this.costOf(next.m.type);
+      this.queuedCostMs -= next.cost;
+      batch.push(next.m);
+    }
+    return batch;
   }
 
   /** Builds a command's ack from what dispatch said to its sender; keeps it for retries. */

@@ -4,6 +4,7 @@ import { type DispatchContext, type DispatchInput, dispatchMachine } from '../..
 import { PUSH_LIMIT } from '../../machines/dispatch-policy.ts';
 import type { BroadcastParams, LifecycleParams, SendParams } from '../../machines/errand-order.ts';
 import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
+import { mapGet } from '../../machines/persistent-map.ts';
 import type { Point } from '../../machines/protocol.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { CourierLocator } from './courier-locator.ts';
@@ -149,12 +150,23 @@ export class DispatchHost {
     }
     this.locator.observe(command.type, command.body);
     this.vehicles.observe(command.type, command.body);
+    if (command.type === 'courier.position' && !this.tracked(command.body.courierId)) return [];
     // stamped like the simulated net stamps delivery time: key windows and beacon slots read it
     this.actor.send({ ...command.body, type: command.type, at: command.at } as never);
     this.kernel.runUntil(command.at);
     if (this.failure !== undefined || this.actor.getSnapshot().status !== 'active')
       throw new Error(`dispatch actor failed on ${command.type}: ${String(this.failure)}`);
     return this.drain();
+  }
+
+  /**
+   * Whether dispatch wants this courier's positions: only while it works an order, to relay them
+   * to that order's publisher (the machine's `courier.position` guard). Most positions come from
+   * idle couriers; the locator has them, and skipping the machine for those, the bulk of the
+   * position stream, saves a full actor step each and changes nothing the machine would do.
+   */
+  private tracked(courierId: unknown): boolean {
+    return typeof courierId === 'string' && mapGet(this.context.couriers, courierId)?.publisher != null;
   }
 
   /** The host's clock, ms since the Unix epoch. */

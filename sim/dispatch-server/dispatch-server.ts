@@ -11,6 +11,7 @@ import { dispatchQueries } from './dispatch-queries.ts';
 import type { FlowRegistry } from './flow-registry.ts';
 import { httpHandler } from './http-endpoints.ts';
 import { Journal, type SyncMode } from './journal.ts';
+import { JournalCheckpointer } from './journal-checkpointer.ts';
 import { presentedKeyCheck } from './key-check.ts';
 import type { RouteQuoter } from './route-quoter.ts';
 import { ServerMetrics } from './server-metrics.ts';
@@ -99,6 +100,8 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
     throw new Error(`replaying the journal ${options.dbPath} failed: ${(err as Error).message}`);
   }
   metrics.replayMs = Math.round(performance.now() - replayStarted);
+  journal.deferCheckpoints();
+  const checkpointer = new JournalCheckpointer(options.dbPath);
 
   let stopping = false;
   const status = () => (pipeline.failure ? `failed: ${pipeline.failure}` : stopping ? 'stopping' : 'ok');
@@ -110,15 +113,19 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
       status,
       seq: currentSeq,
       metrics: () =>
-        metrics.snapshot(currentSeq(), {
-          ordersByStep: host.orders.stepCounts(),
-          openOrders: host.context.orders.size,
-          couriersOnline: host.locator.online,
-          escrow: host.escrow(),
-          invariantViolations: host.violations().length,
-          paymentMovements: host.paymentMovements,
-          queued: pipeline.queued,
-        }),
+        metrics.snapshot(
+          currentSeq(),
+          {
+            ordersByStep: host.orders.stepCounts(),
+            openOrders: host.context.orders.size,
+            couriersOnline: host.locator.online,
+            escrow: host.escrow(),
+            invariantViolations: host.violations().length,
+            paymentMovements: host.paymentMovements,
+            queued: pipeline.queued,
+          },
+          { orders: host.orders.flowStates(), counters: host.flowCounters() },
+        ),
     }),
   );
   const io: DispatchIo = new Server(http, { serveClient: false, maxHttpBufferSize: 1_000_000 });
@@ -130,13 +137,14 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
     authorise: options.flows && presentedKeyCheck(options.flows.crypto, options.flows.issuerPublicKey),
   });
   await new Promise<void>((resolve, reject) => {
-    http.once('error', (err: NodeJS.ErrnoException) =>
+    http.once('error', (err: NodeJS.ErrnoException) => {
+      checkpointer.terminate();
       reject(
         err.code === 'EADDRINUSE'
           ? new UserError(`--port: ${options.port} is already in use on ${options.host}`)
           : err,
-      ),
-    );
+      );
+    });
     http.listen(options.port, options.host, () => resolve());
   });
   const tick = setInterval(() => pipeline.tick(), options.tickMs);
@@ -156,6 +164,7 @@ export async function startDispatchServer(options: DispatchServerOptions): Promi
         http.closeAllConnections();
       });
       host.stop();
+      await checkpointer.stop();
       journal.close();
     })();
     return closing;

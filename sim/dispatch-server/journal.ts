@@ -79,6 +79,15 @@ export class Journal {
     });
   }
 
+  /**
+   * Leaves checkpoints to another connection (a `JournalCheckpointer`): a commit then only appends
+   * to the WAL and never stalls on copying it into the database file; past `backstopPages` of WAL
+   * (64 MiB by default) a commit still checkpoints itself, so the WAL stays bounded if nobody does.
+   */
+  deferCheckpoints(backstopPages = 16_384): void {
+    this.db.pragma(`wal_autocheckpoint = ${backstopPages}`);
+  }
+
   /** Appends a batch atomically; a (principal, cid) already present is reported, not re-added. */
   append(rows: readonly NewEntry[]): Appended[] {
     return rows.length === 0 ? [] : this.appendMany(rows);

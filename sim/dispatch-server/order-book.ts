@@ -22,6 +22,8 @@ export class OrderBook {
   private readonly finished: string[] = [];
   private finishedHead = 0;
   private readonly steps = new Map<string, number>();
+  /** Orders of each flow by the step they are in now (ended ones stay counted in their end step). */
+  private readonly states = new Map<string, Map<string, number>>();
   private readonly problems: string[] = [];
 
   constructor(private readonly keepFinished = 200_000) {}
@@ -49,6 +51,8 @@ export class OrderBook {
     };
     this.records.set(params.orderId, record);
     this.steps.set(params.step, (this.steps.get(params.step) ?? 0) + 1);
+    if (prev) this.move(prev.flow, prev.step, -1);
+    this.move(params.flow, params.step, 1);
     if (FINAL.has(params.step) && !(prev && FINAL.has(prev.step))) this.retire(params.orderId);
   }
 
@@ -80,6 +84,21 @@ export class OrderBook {
     return Object.fromEntries([...this.steps].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 
+  /**
+   * Per flow: how many orders it has had and how many are in each step now, e.g.
+   * `{errand: {orders: 120, byState: {assigned: 7, completed: 110, cancelled: 3}}}`.
+   */
+  flowStates(): Record<string, { orders: number; byState: Record<string, number> }> {
+    const out: Record<string, { orders: number; byState: Record<string, number> }> = {};
+    for (const [flow, byStep] of [...this.states].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const byState = Object.fromEntries(
+        [...byStep].filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+      out[flow] = { orders: Object.values(byState).reduce((a, b) => a + b, 0), byState };
+    }
+    return out;
+  }
+
   all(): OrderRecord[] {
     return [...this.records.values()];
   }
@@ -87,6 +106,12 @@ export class OrderBook {
   /** Broken order invariants seen so far (an order with two couriers). */
   violations(): readonly string[] {
     return this.problems;
+  }
+
+  private move(flow: string, step: string, by: number): void {
+    const byStep = this.states.get(flow) ?? new Map<string, number>();
+    this.states.set(flow, byStep);
+    byStep.set(step, (byStep.get(step) ?? 0) + by);
   }
 
   private retire(orderId: string): void {

@@ -1,5 +1,6 @@
 import type { Point } from '../../machines/protocol.ts';
 import type { City } from '../city/city.ts';
+import type { TravelProfile } from '../city/road-graph.ts';
 
 /** The routing port's answer: road distance (m) and duration (s), or nulls when unreachable. */
 export interface RouteQuote {
@@ -32,4 +33,22 @@ export function straightLineQuoter(detour = 1.3, metresPerSecond = 8): RouteQuot
     const distance = Math.round(Math.hypot(to.x - from.x, to.y - from.y) * detour);
     return { distance, duration: Math.round(distance / metresPerSecond) };
   };
+}
+
+/**
+ * Routes once across the city per profile before serving: the router builds its landmark tables
+ * (a dozen Dijkstras, most of a second on a city) at its first A* query, which would otherwise stall
+ * the event loop, and every ack behind it, in the middle of a measured run. Routes depend only on
+ * the graph and the query, so warming changes no answer.
+ */
+export function warmRouter(city: City, profiles: readonly TravelProfile[]): void {
+  const { minX, minY, maxX, maxY } = city.bbox;
+  for (const profile of profiles) {
+    const graph = profile === 'car' ? 'drive' : 'walk';
+    try {
+      city.route(profile, city.nearestNode(graph, minX, minY), city.nearestNode(graph, maxX, maxY));
+    } catch {
+      // an unreachable corner pair leaves the tables to the first real query
+    }
+  }
 }

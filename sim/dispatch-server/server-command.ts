@@ -12,7 +12,7 @@ import { startDispatchServer } from './dispatch-server.ts';
 import { dispatchInputOf } from './dispatch-settings.ts';
 import { flowRegistry } from './flow-registry.ts';
 import { Journal, type SyncMode } from './journal.ts';
-import { type RouteQuoter, roadQuoter, straightLineQuoter } from './route-quoter.ts';
+import { type RouteQuoter, roadQuoter, straightLineQuoter, warmRouter } from './route-quoter.ts';
 
 /** The scenario a server uses when none is named: the one `npm start` runs. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/monaco.json', import.meta.url));
@@ -82,6 +82,7 @@ function openJournal(path: string, sync?: SyncMode): Journal {
 function quoterFor(routing: string, city: City): RouteQuoter {
   if (routing === 'straight') return straightLineQuoter();
   if (routing !== 'road') throw new UserError(`--routing: expected road or straight, got "${routing}"`);
+  warmRouter(city, ['car']);
   return roadQuoter(city);
 }
 

@@ -28,6 +28,14 @@ export interface MetricsSnapshot {
   /** One journal batch: append, apply, record answers (ms). */
   readonly batchMs: LatencySummary;
   readonly dispatch: Record<string, unknown>;
+  readonly flows: FlowFigures;
+}
+
+/** Orders per flow (errand, trunk, preorder, rental…) by the step they are in, and flow counters. */
+export interface FlowFigures {
+  readonly orders: Record<string, { readonly orders: number; readonly byState: Record<string, number> }>;
+  /** What the flows' machines count (`trunk.keysRefused`, `rental.upgrades`…), by `flow.counter`. */
+  readonly counters: Record<string, number>;
 }
 
 /**
@@ -76,7 +84,7 @@ export class ServerMetrics {
     this.sentByType.add(type);
   }
 
-  snapshot(seq: number, dispatch: Record<string, unknown>): MetricsSnapshot {
+  snapshot(seq: number, dispatch: Record<string, unknown>, flows: FlowFigures): MetricsSnapshot {
     return {
       uptimeSeconds: Math.round((performance.now() - this.started) / 100) / 10,
       connections: {
@@ -101,6 +109,7 @@ export class ServerMetrics {
       latencyMs: this.latency.summary(),
       batchMs: this.batches.overall(),
       dispatch,
+      flows,
     };
   }
 }
@@ -132,6 +141,14 @@ export function prometheusText(s: MetricsSnapshot): string {
   for (const [kind, n] of Object.entries(s.messages.errors)) series('errors_total', { kind }, n);
   family('outbound_total', 'counter', 'Messages sent to principals, by type.');
   for (const [type, n] of Object.entries(s.outbound.sent)) series('outbound_total', { type }, n);
+  family('orders', 'gauge', 'Orders by flow and the step they are in now.');
+  for (const [flow, f] of Object.entries(s.flows.orders))
+    for (const [state, n] of Object.entries(f.byState)) series('orders', { flow, state }, n);
+  family('flow_events_total', 'counter', "Events the flows' machines count, by flow and counter.");
+  for (const [key, n] of Object.entries(s.flows.counters)) {
+    const dot = key.indexOf('.');
+    series('flow_events_total', { flow: key.slice(0, dot), counter: key.slice(dot + 1) }, n);
+  }
   family('journal_seq', 'gauge', 'Last journal sequence number.');
   series('journal_seq', {}, s.journal.seq);
   family('ack_latency_ms', 'gauge', 'Receipt-to-acknowledgement latency percentiles by type.');

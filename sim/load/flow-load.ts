@@ -19,6 +19,11 @@ export interface FlowOrder {
   readonly vehicleId: string;
   readonly customerId: string;
   readonly storeId: string;
+  /**
+   * Rentals: the licence the renter presents to upgrade to driving once the door is open ('none'
+   * is refused, as an unverified renter is), or null when the renter only uses the car parked.
+   */
+  readonly upgradeLicence: string | null;
 }
 
 export interface FlowLoadSettings {
@@ -77,13 +82,13 @@ export class FlowLoad {
       const v = stream.pick(free);
       busy.add(v.id);
       const stores = storesIn(areaOf(v));
-      out.push({
-        atMs: Math.round(t),
-        kind,
-        vehicleId: v.id,
-        customerId: kind === 'rental' ? stream.pick(renters) : (v.ownerId as string),
-        storeId: stores.length > 0 ? stream.pick(stores).id : '',
-      });
+      const customerId = kind === 'rental' ? stream.pick(renters) : (v.ownerId as string);
+      const storeId = stores.length > 0 ? stream.pick(stores).id : '';
+      // half the renters ask to drive; one in five of those has no licence dispatch can verify
+      let upgradeLicence: string | null = null;
+      if (kind === 'rental' && stream.bernoulli(0.5))
+        upgradeLicence = stream.bernoulli(0.2) ? 'none' : `MC${stream.int(100_000, 999_999)}`;
+      out.push({ atMs: Math.round(t), kind, vehicleId: v.id, customerId, storeId, upgradeLicence });
     }
     return out;
   }
@@ -173,6 +178,19 @@ export class FlowLoad {
       action: 'door_unlock',
       key: granted.key as DigitalKey as never,
     });
+    if (o.upgradeLicence !== null) {
+      // to drive: dispatch checks the licence and issues a key that also starts the engine
+      const up = await send('rental.upgrade', { rentalId, licence: o.upgradeLicence });
+      const upgraded = up?.replies.find((r) => r.type === 'rental.upgraded');
+      rec(upgraded ? 'rental.upgraded' : 'rental.upgradeRefused');
+      if (upgraded)
+        await send('vehicle.key', {
+          vehicleId: o.vehicleId,
+          requestId: `${rentalId}-engine`,
+          action: 'engine_start',
+          key: upgraded.key as DigitalKey as never,
+        });
+    }
     this.s.clock.later(this.s.clock.scaled(20 * MINUTE), () => void send('rental.end', { rentalId }));
   }
 }

@@ -5,6 +5,7 @@ import type { Role } from '../../adapters/socketio/wire-protocol.ts';
 import type { City } from '../city/city.ts';
 import { UserError } from '../cli/user-error.ts';
 import { flowRegistry } from '../dispatch-server/flow-registry.ts';
+import { warmRouter } from '../dispatch-server/route-quoter.ts';
 import { RandomStreams } from '../kernel/random-streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { ActorClock } from './actor-clock.ts';
@@ -112,6 +113,8 @@ export async function runLoad(
   const clients = new Map<string, DispatchClient>();
   const couriers: CourierBot[] = [];
   const customers: (CustomerBot | undefined)[] = plan.customers.map(() => undefined);
+  // the couriers' first trips would otherwise build the routing tables inside the measured run
+  warmRouter(city, [...new Set(plan.couriers.map((c) => c.mode))]);
   try {
     await inWaves(plan.couriers, options.connectConcurrency, async (c) => {
       const client = await connect(clients, recorder, c.id, 'courier', options, runId);

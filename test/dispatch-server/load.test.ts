@@ -82,7 +82,16 @@ describe('citytwin load', () => {
     expect(report.orders['preorder.confirmed']).toBeGreaterThan(0);
     expect(report.orders['rental.granted']).toBeGreaterThan(0);
     expect(report.orders['key.door_unlock']).toBeGreaterThan(0);
-    for (const type of ['trunk.order', 'preorder.place', 'rental.request', 'vehicle.telemetry', 'key.result'])
+    const upgrades = (report.orders['rental.upgraded'] ?? 0) + (report.orders['rental.upgradeRefused'] ?? 0);
+    expect(upgrades).toBeGreaterThan(0);
+    for (const type of [
+      'trunk.order',
+      'preorder.place',
+      'rental.request',
+      'rental.upgrade',
+      'vehicle.telemetry',
+      'key.result',
+    ])
       expect(report.latencyMs[type]?.count, type).toBeGreaterThan(0);
     expect(report.commands.acked).toBe(report.commands.sent);
     expect(report.orders.published).toBeGreaterThan(15);
@@ -111,12 +120,23 @@ describe('citytwin load', () => {
     const metrics = (await (await fetch(`${server.url}/metrics`)).json()) as {
       messages: { accepted: Record<string, number> };
       latencyMs: Record<string, { p99: number }>;
+      flows: { orders: Record<string, { orders: number; byState: Record<string, number> }> };
     };
+    // orders by flow and state: each flow's orders are the ones the driver saw opened
+    const byFlow = metrics.flows.orders;
+    expect(byFlow.errand.orders).toBe(report.orders.published);
+    expect(byFlow.trunk.orders).toBe(report.orders['trunk.accepted']);
+    expect(byFlow.preorder.orders).toBe(report.orders['preorder.confirmed']);
+    expect(byFlow.rental.orders).toBe(report.orders['rental.granted']);
+    const total = Object.values(byFlow).reduce((n, f) => n + f.orders, 0);
+    expect(total).toBe(state.orders.steps.created);
+    expect(byFlow.errand.byState.completed).toBeGreaterThan(0);
     expect(metrics.messages.accepted['errand.publish']).toBe(
       records.filter((r) => r.type === 'errand.publish').length,
     );
     expect(metrics.latencyMs['courier.position'].p99).toBeGreaterThan(0);
     const prometheus = await (await fetch(`${server.url}/metrics?format=prometheus`)).text();
     expect(prometheus).toContain('citytwin_dispatch_commands_accepted_total{type="errand.publish"}');
+    expect(prometheus).toMatch(/citytwin_dispatch_orders\{flow="errand",state="completed"\} [1-9]/);
   });
 });
