@@ -87,7 +87,7 @@ export class ActorLayer {
       const mesh = this.meshes[c];
       const shape = this.shapes[c];
       const members = state.members[c];
-      const size = shape.size * zoom;
+      const size = shape.size * zoom ** (shape.grow ?? 1);
       for (let k = 0; k < members.length; k++) {
         const i = members[k];
         if (!state.isPlaced(i)) {

@@ -11,12 +11,18 @@ export interface ActorShape {
   readonly size: number;
   /** Height of the marker's centre above the ground, in sizes. */
   readonly lift: number;
+  /**
+   * How fast the marker grows as the camera pulls back (size × zoom^grow; default 1). Customers at
+   * home are thousands of static dots: grown like movers they carpet the map from afar and cost
+   * most of a software renderer's frame, so they grow more slowly.
+   */
+  readonly grow?: number;
 }
 
 const BY_KIND: Record<string, ActorShape> = {
   courier: { shape: 'cone', size: 6, lift: 0.6 },
   store: { shape: 'box', size: 10, lift: 0.5 },
-  customer: { shape: 'disc', size: 4, lift: 0.1 },
+  customer: { shape: 'disc', size: 4, lift: 0.1, grow: 0.5 },
   vehicle: { shape: 'car', size: 7, lift: 0.3 },
   robot: { shape: 'cylinder', size: 6, lift: 0.5 },
   beacon: { shape: 'sphere', size: 4, lift: 1.2 },
