@@ -1,6 +1,25 @@
-import { assign, sendParent, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { maskedNumbersFor } from './chat-relay.ts';
-import { type ErrandFeePolicy, errandFee, splitCommission } from './errand-fees.ts';
+import { type ErrandFeePolicy, errandFee } from './errand-fees.ts';
+import {
+  all,
+  cancelFee,
+  closedMessage,
+  disputeKeeps,
+  ended,
+  lifecycle,
+  listingOf,
+  nothing,
+  published,
+  refuseAccept,
+  refuseCancel,
+  refuseCancelBecause,
+  settle,
+  toCourier,
+  toParent,
+  toPublisher,
+  unlist,
+} from './errand-order-actions.ts';
 import type { ErrandListing, ErrandRequest, OrderOutcome, Point } from './protocol.ts';
 
 /** Timings of the errand platform (sim ms), data in the scenario. */
@@ -111,138 +130,6 @@ export interface LifecycleParams {
   readonly courierId: string | null;
   readonly dueBy: number;
 }
-
-function listingOf(ctx: ErrandOrderContext): ErrandListing {
-  const r = ctx.request;
-  return {
-    orderId: ctx.orderId,
-    category: r.category,
-    fee: ctx.fee,
-    pickup: r.pickup,
-    dropoff: r.dropoff,
-    distance: ctx.distance,
-    ...(r.storeId ? { storeId: r.storeId } : {}),
-  };
-}
-
-type Ctx = { context: ErrandOrderContext };
-
-/** Tells the parent dispatch something (ledger, listings, chat lines); typed for this machine. */
-function toParent(make: (ctx: ErrandOrderContext) => OrderToDispatch) {
-  return sendParent<ErrandOrderContext, ErrandOrderEvent, undefined, OrderToDispatch, ErrandOrderEvent>(
-    ({ context }) => make(context),
-  );
-}
-
-/** A `send` action addressed to the publisher. */
-function toPublisher(message: (ctx: ErrandOrderContext) => OutboundMessage) {
-  return {
-    type: 'send' as const,
-    params: ({ context }: Ctx): SendParams => ({
-      to: context.request.publisherId,
-      message: message(context),
-    }),
-  };
-}
-
-/** A `send` action addressed to the assigned courier. */
-function toCourier(message: (ctx: ErrandOrderContext) => OutboundMessage) {
-  return {
-    type: 'send' as const,
-    params: ({ context }: Ctx): SendParams => ({ to: context.courierId ?? '', message: message(context) }),
-  };
-}
-
-function lifecycle(step: LifecycleParams['step']) {
-  return {
-    type: 'lifecycle' as const,
-    params: ({ context }: Ctx): LifecycleParams => ({
-      orderId: context.orderId,
-      flow: 'errand',
-      step,
-      courierId: context.courierId,
-      dueBy: context.request.dueBy,
-    }),
-  };
-}
-
-/** Splits what is still held: `courierShare` of the fee to the courier (less commission), the rest back. */
-function settle(courierShare: (ctx: ErrandOrderContext) => number) {
-  return toParent((context) => {
-    const toCourierGross = Math.round(context.fee * courierShare(context));
-    const { payout, commission } = splitCommission(toCourierGross, context.fees);
-    return {
-      type: 'ledger.settle',
-      orderId: context.orderId,
-      payee: toCourierGross > 0 ? context.courierId : null,
-      payout,
-      commission,
-      refund: context.fee - toCourierGross,
-    };
-  });
-}
-
-function refundOf(ctx: ErrandOrderContext, courierShare: number): number {
-  return ctx.fee - Math.round(ctx.fee * courierShare);
-}
-
-function closedMessage(
-  outcome: OrderOutcome,
-  reason: string,
-  courierShare: (ctx: ErrandOrderContext) => number,
-) {
-  return toPublisher((ctx) => ({
-    type: 'errand.closed',
-    orderId: ctx.orderId,
-    outcome,
-    refund: refundOf(ctx, courierShare(ctx)),
-    reason,
-  }));
-}
-
-function ended(outcome: OrderOutcome | 'rejected', reason: string) {
-  return toParent((context) => ({
-    type: 'order.ended',
-    orderId: context.orderId,
-    courierId: context.courierId,
-    outcome,
-    reason,
-  }));
-}
-
-const nothing = () => 0;
-const all = () => 1;
-const cancelFee = (ctx: ErrandOrderContext) => ctx.fees.cancelAfterAssignFeeShare;
-const disputeKeeps = (ctx: ErrandOrderContext) => 1 - ctx.fees.disputeRefundShare;
-
-const unlist = toParent((context) => ({ type: 'listing.remove', orderId: context.orderId }));
-
-/** A late or second accept gets a clear refusal; the first valid one already won. */
-const refuseAccept = {
-  type: 'send' as const,
-  params: ({ context, event }: Ctx & { event: ErrandOrderEvent }): SendParams => ({
-    to: 'courierId' in event ? event.courierId : '',
-    message: {
-      type: 'errand.acceptResult',
-      orderId: context.orderId,
-      ok: false,
-      reason: 'already_assigned',
-    },
-  }),
-};
-
-function refuseCancelBecause(reason: 'already_picked_up' | 'disputed') {
-  return toPublisher((ctx) => ({ type: 'errand.cancelRefused', orderId: ctx.orderId, reason }));
-}
-const refuseCancel = refuseCancelBecause('already_picked_up');
-
-const published = toPublisher((ctx) => ({
-  type: 'errand.published',
-  requestId: ctx.request.requestId,
-  orderId: ctx.orderId,
-  fee: ctx.fee,
-  dueBy: ctx.request.dueBy,
-}));
 
 /**
  * One errand order's life at the dispatch server: quoted, held in escrow, pushed and listed, won by
