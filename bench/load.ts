@@ -22,6 +22,15 @@ interface Shape {
 /** Server-side receipt-to-ack p99 (ms) per type, from `/metrics`. */
 type ServerLatency = Record<string, { p99: number }>;
 
+/** What the bench reads from the server's `/metrics`. */
+interface ServerFigures {
+  readonly cpuSeconds: number;
+  readonly latencyMs: ServerLatency;
+  readonly messages: { readonly accepted: Record<string, number> };
+}
+
+const serverFigures = async (url: string) => (await (await fetch(`${url}/metrics`)).json()) as ServerFigures;
+
 /** Starts a dispatch server on a fresh journal (durable: WAL, journaled before every ack). */
 function startServer(db: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [BIN, 'dispatch-server', '--port', '0', '--db', db], { env });
@@ -80,16 +89,27 @@ function load(url: string, shape: Shape, seconds: number): Promise<LoadReport> {
   );
 }
 
+/**
+ * One load run on a fresh journal: the driver's report, the server's latencies, and the server's
+ * CPU over the run (ms, connections included) with the commands it accepted, because on a shared
+ * machine CPU per command is steadier than throughput.
+ */
 async function measure(
   shape: Shape,
   seconds: number,
-): Promise<{ report: LoadReport; server: ServerLatency }> {
+): Promise<{ report: LoadReport; server: ServerLatency; cpuMs: number; accepted: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'citytwin-bench-load-'));
   const server = await startServer(join(dir, 'journal.sqlite'));
   try {
+    const before = await serverFigures(server.url);
     const report = await load(server.url, shape, seconds);
-    const metrics = (await (await fetch(`${server.url}/metrics`)).json()) as { latencyMs: ServerLatency };
-    return { report, server: metrics.latencyMs };
+    const after = await serverFigures(server.url);
+    return {
+      report,
+      server: after.latencyMs,
+      cpuMs: (after.cpuSeconds - before.cpuSeconds) * 1000,
+      accepted: after.messages.accepted,
+    };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -154,6 +174,8 @@ export async function run(): Promise<BenchCase[]> {
         acceptedPerSec: accepted,
         p99Ms: p99(m.report, type),
         serverP99Ms: m.server[type]?.p99 ?? 0,
+        /** Server CPU over the run per accepted command of this type (all other work included). */
+        serverCpuMsPerAccepted: Number((m.cpuMs / Math.max(1, m.accepted[type] ?? 0)).toFixed(3)),
         /** Driver p99 over the 50 ms aim: at or below 1 meets it. */
         p99OverAim: Number((p99(m.report, type) / 50).toFixed(3)),
         otherFlowOrdersAckedPerSec: otherFlowOrdersPerS(m.report),

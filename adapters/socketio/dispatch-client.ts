@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { AckDeadlines } from './ack-deadlines.ts';
 import type {
   Ack,
   ClientToServerEvents,
@@ -9,6 +10,9 @@ import type {
   ServerToClientEvents,
 } from './wire-protocol.ts';
 import { namespaceOf } from './wire-protocol.ts';
+
+/** Attempt timeouts of every client in this process, swept by one timer. */
+const deadlines = new AckDeadlines();
 
 export interface DispatchClientOptions {
   /** Server base URL, e.g. http://127.0.0.1:7400 (the role's namespace is appended). */
@@ -90,14 +94,19 @@ export class DispatchClient {
     return this.send(type, body, '', 1);
   }
 
-  /** Emits a raw event, bypassing types and validation: tests use it to send malformed input. */
-  async raw(type: string, body: unknown): Promise<Ack | 'timeout'> {
-    try {
+  /**
+   * Emits a raw event, bypassing types and validation (tests use it to send malformed input):
+   * its ack, or `timeout` when none came within the attempt timeout or the socket disconnected.
+   */
+  raw(type: string, body: unknown): Promise<Ack | 'timeout'> {
+    return new Promise((resolve) => {
+      const settle = deadlines.add(this.attemptTimeoutMs, () => resolve('timeout'));
       const untyped = this.socket as unknown as Socket;
-      return (await untyped.timeout(this.attemptTimeoutMs).emitWithAck(type, body)) as Ack;
-    } catch {
-      return 'timeout';
-    }
+      untyped.emitWithAck(type, body).then(
+        (ack: Ack) => settle() && resolve(ack),
+        () => settle() && resolve('timeout'),
+      );
+    });
   }
 
   close(): void {

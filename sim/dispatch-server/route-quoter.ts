@@ -52,3 +52,15 @@ export function warmRouter(city: City, profiles: readonly TravelProfile[]): void
     }
   }
 }
+
+/**
+ * One shortest-path tree from each store's drive node, built before serving: a third of errands
+ * (buy for me) are picked up at a store, and the router answers any route starting at a node with
+ * a tree by walking it (microseconds) instead of an A* search (about a millisecond on a city). A
+ * tree path is a fastest path like A*'s, and the simulated world keeps the same trees from its hubs.
+ */
+export function warmStoreTrees(city: City, stores: readonly Point[]): number {
+  const roots = new Set(stores.map((p) => city.nearestNode('drive', p.x, p.y)));
+  for (const root of roots) city.precomputeTree('car', root, 'from');
+  return roots.size;
+}

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { mintToken, newSecret } from '../../adapters/socketio/principal-token.ts';
 import { ROLES, type TokenRole } from '../../adapters/socketio/wire-protocol.ts';
 import { idSchema } from '../../adapters/socketio/wire-schemas.ts';
+import type { Point } from '../../machines/protocol.ts';
 import type { City } from '../city/city.ts';
 import { UserError } from '../cli/user-error.ts';
 import { scenarioCity } from '../load/scenario-city.ts';
@@ -12,7 +13,13 @@ import { startDispatchServer } from './dispatch-server.ts';
 import { dispatchInputOf } from './dispatch-settings.ts';
 import { flowRegistry } from './flow-registry.ts';
 import { Journal, type SyncMode } from './journal.ts';
-import { type RouteQuoter, roadQuoter, straightLineQuoter, warmRouter } from './route-quoter.ts';
+import {
+  type RouteQuoter,
+  roadQuoter,
+  straightLineQuoter,
+  warmRouter,
+  warmStoreTrees,
+} from './route-quoter.ts';
 
 /** The scenario a server uses when none is named: the one `npm start` runs. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/monaco.json', import.meta.url));
@@ -79,10 +86,14 @@ function openJournal(path: string, sync?: SyncMode): Journal {
   }
 }
 
-function quoterFor(routing: string, city: City): RouteQuoter {
+function quoterFor(routing: string, city: City, stores: readonly { position: Point }[]): RouteQuoter {
   if (routing === 'straight') return straightLineQuoter();
   if (routing !== 'road') throw new UserError(`--routing: expected road or straight, got "${routing}"`);
   warmRouter(city, ['car']);
+  warmStoreTrees(
+    city,
+    stores.map((s) => s.position),
+  );
   return roadQuoter(city);
 }
 
@@ -100,8 +111,8 @@ export async function dispatchServerCommand(options: DispatchServerCliOptions): 
   const scenarioPath = options.scenario ?? DEFAULT_SCENARIO;
   const scenario = loadScenario(scenarioPath);
   const city = await scenarioCity(scenarioPath, scenario);
-  const quoter = quoterFor(options.routing, city);
   const flows = flowRegistry(scenario, city);
+  const quoter = quoterFor(options.routing, city, flows.stores);
   const secretJournal = openJournal(options.db, sync);
   let secret: string;
   try {

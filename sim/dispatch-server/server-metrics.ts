@@ -4,6 +4,8 @@ import { Tally } from './tally.ts';
 /** What `/metrics` reports (JSON); the Prometheus text form carries the same figures. */
 export interface MetricsSnapshot {
   readonly uptimeSeconds: number;
+  /** CPU time the server process has used (user + system), s: cost per message on a shared machine. */
+  readonly cpuSeconds: number;
   readonly connections: {
     readonly open: Record<string, number>;
     readonly total: number;
@@ -87,6 +89,7 @@ export class ServerMetrics {
   snapshot(seq: number, dispatch: Record<string, unknown>, flows: FlowFigures): MetricsSnapshot {
     return {
       uptimeSeconds: Math.round((performance.now() - this.started) / 100) / 10,
+      cpuSeconds: cpuSeconds(),
       connections: {
         open: this.openByRole.sorted(),
         total: this.connectionsTotal,
@@ -114,6 +117,11 @@ export class ServerMetrics {
   }
 }
 
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000) / 1000;
+}
+
 const label = (v: string) => v.replace(/["\\\n]/g, '_');
 
 /** The snapshot in Prometheus text exposition format, for scrapers. */
@@ -129,6 +137,8 @@ export function prometheusText(s: MetricsSnapshot): string {
   };
   family('uptime_seconds', 'gauge', 'Seconds since the server started.');
   series('uptime_seconds', {}, s.uptimeSeconds);
+  family('process_cpu_seconds_total', 'counter', 'CPU time the server process has used, user + system.');
+  series('process_cpu_seconds_total', {}, s.cpuSeconds);
   family('connections_open', 'gauge', 'Open socket.io connections by role.');
   for (const [role, n] of Object.entries(s.connections.open)) series('connections_open', { role }, n);
   family('messages_received_total', 'counter', 'Inbound messages received.');

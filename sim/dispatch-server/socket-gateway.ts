@@ -113,18 +113,37 @@ export class SocketGateway {
     }
   }
 
-  /** Routes outbound messages to their principals' rooms. */
+  /**
+   * Routes outbound messages to their principals' rooms. A run of one message to many principals of
+   * one role (an offer pushed to the couriers near a pickup) is emitted once to all their rooms, so
+   * socket.io encodes it once instead of once per recipient; each principal still gets its
+   * messages in the order dispatch sent them, since only consecutive entries are joined.
+   */
   deliver(outbound: readonly Outbound[]): void {
+    let rooms: string[] = [];
+    let runRole: string | undefined;
+    let runMessage: Outbound['message'] | undefined;
+    const flush = () => {
+      if (runMessage === undefined || runRole === undefined) return;
+      const room = this.io.of(namespaceOf(runRole as Role)).to(rooms) as unknown as Untyped;
+      room.emit(runMessage.type, runMessage);
+      for (let i = 0; i < rooms.length; i++) this.metrics.sent(runMessage.type);
+      rooms = [];
+      runMessage = undefined;
+    };
     for (const { to, message } of outbound) {
       const role = this.roleOf.get(to);
       if (role === undefined) {
         this.metrics.undeliverable++;
         continue;
       }
-      const room = this.io.of(namespaceOf(role as Role)).to(to) as unknown as Untyped;
-      room.emit(message.type, message);
-      this.metrics.sent(message.type);
+      // a room already in the run would get the message once, not twice: start a new run then
+      if (message !== runMessage || role !== runRole || rooms.includes(to)) flush();
+      runRole = role;
+      runMessage = message;
+      rooms.push(to);
     }
+    flush();
   }
 
   private authenticate(socket: DispatchSocket, role: Role): string | undefined {
