@@ -5,6 +5,7 @@ import type { ReverseAdjacency, RoadGraph, TravelProfile } from './road-graph.ts
 import { edgeSources, maxEdgeSpeed, reverseAdjacency } from './road-graph.ts';
 import type { Route } from './route.ts';
 import { routeFromEdges } from './route.ts';
+import { type SharedSearch, sharedSearch } from './shared-search.ts';
 
 /** Cycling pace on the walk graph, m/s (~16 km/h, a courier with a cargo bike in traffic). */
 export const BIKE_SPEED = 4.5;
@@ -65,6 +66,8 @@ interface SearchSpace {
   reverse: ReverseAdjacency | undefined;
   /** Landmark travel times for the A* bound, built at the first A* query of this profile. */
   landmarks: LandmarkTable | undefined;
+  /** Trees and landmarks any router of this graph and edge times already computed. */
+  readonly shared: SharedSearch;
   // Scratch reused by every query; `seen`/`done` hold the generation that last touched a node, so
   // nothing O(n) is cleared or allocated per query.
   readonly cost: Float64Array;
@@ -74,7 +77,13 @@ interface SearchSpace {
   generation: number;
 }
 
-function createSpace(profile: TravelProfile, graph: RoadGraph, speedOf: (e: number) => number): SearchSpace {
+/** `speedKey` names `speedOf` (the options it depends on), so routers with equal edge times share searches. */
+function createSpace(
+  profile: TravelProfile,
+  graph: RoadGraph,
+  speedKey: number,
+  speedOf: (e: number) => number,
+): SearchSpace {
   const m = graph.edgeTarget.length;
   const edgeTime = new Float64Array(m);
   let maxSpeed = 0;
@@ -92,6 +101,7 @@ function createSpace(profile: TravelProfile, graph: RoadGraph, speedOf: (e: numb
     invMaxSpeed: maxSpeed > 0 ? HEURISTIC_SLACK / maxSpeed : 0,
     reverse: undefined,
     landmarks: undefined,
+    shared: sharedSearch(graph, `${profile}:${speedKey}`),
     cost: new Float64Array(n),
     via: new Int32Array(n),
     seen: new Uint32Array(n),
@@ -154,9 +164,9 @@ export class Router {
     if (drive.edgeTarget.length > 0 && !(maxEdgeSpeed(drive) > 0))
       throw new Error('Drive graph has no positive speeds');
     this.#spaces = {
-      car: createSpace('car', drive, (e) => drive.edgeSpeed[e] * carFactor),
-      bike: createSpace('bike', walk, () => bikeSpeed),
-      foot: createSpace('foot', walk, () => footSpeed),
+      car: createSpace('car', drive, carFactor, (e) => drive.edgeSpeed[e] * carFactor),
+      bike: createSpace('bike', walk, bikeSpeed, () => bikeSpeed),
+      foot: createSpace('foot', walk, footSpeed, () => footSpeed),
     };
     this.#cache = new LruCache(options.cacheSize ?? 4096);
     this.#heap = new FlatQueue<number>(Math.max(drive.edgeTarget.length, walk.edgeTarget.length) + 1);
@@ -200,7 +210,12 @@ export class Router {
     const key = `${profile}:${direction}:${root}`;
     const existing = this.#trees.get(key);
     if (existing) return existing;
-    const tree = this.#dijkstra(space, root, direction);
+    const sharedKey = `${direction}:${root}`;
+    let tree = space.shared.trees.get(sharedKey);
+    if (!tree) {
+      tree = this.#dijkstra(space, root, direction);
+      space.shared.trees.set(sharedKey, tree);
+    }
     this.#trees.set(key, tree);
     return tree;
   }
@@ -227,10 +242,15 @@ export class Router {
     return routeFromEdges(tree.profile, space.graph, space.edgeTime, node, edges);
   }
 
-  /** Forgets cached routes (and, when asked, precomputed trees); used by benchmarks for cold runs. */
+  /**
+   * Forgets cached routes (and, when asked, precomputed trees, including those shared with other
+   * routers of the same graph); used by benchmarks for cold runs.
+   */
   clearCache(options: { readonly trees?: boolean } = {}): void {
     this.#cache.clear();
-    if (options.trees) this.#trees.clear();
+    if (!options.trees) return;
+    this.#trees.clear();
+    for (const space of Object.values(this.#spaces)) space.shared.trees.clear();
   }
 
   get stats(): RouterStats {
@@ -276,7 +296,7 @@ export class Router {
   }
 
   #astar(space: SearchSpace, from: number, to: number): number[] | undefined {
-    space.landmarks ??= buildLandmarks(
+    space.landmarks ??= space.shared.landmarks ??= buildLandmarks(
       space.graph.nodeCount,
       (root, direction) => this.#dijkstra(space, root, direction).time,
     );

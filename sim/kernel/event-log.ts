@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { stableStringify } from './stable-json.ts';
+import { quoteString, stableStringify } from './stable-json.ts';
 
 /** One line of the event log: a delivered message or a state change. */
 export type LogEntry =
@@ -9,15 +9,21 @@ export type LogEntry =
   | { t: number; kind: 'fault'; fault: string; from: string; to: string; msg: unknown; delayMs?: number }
   | { t: number; kind: 'note'; actor: string; note: string; data?: unknown };
 
+function messageLine(t: number, from: string, to: string, msg: unknown): string {
+  return `{"from":${quoteString(from)},"kind":"msg","msg":${stableStringify(msg)},"t":${stableStringify(t)},"to":${quoteString(to)}}`;
+}
+
+function stateLine(t: number, actor: string, state: string): string {
+  return `{"actor":${quoteString(actor)},"kind":"state","state":${quoteString(state)},"t":${stableStringify(t)}}`;
+}
+
 /**
  * The two kinds that make up nearly every line are written by template, with their keys already in
  * sorted order, which gives exactly `stableStringify(entry)` without sorting on the hot path.
  */
 function lineOf(entry: LogEntry): string {
-  if (entry.kind === 'msg')
-    return `{"from":${JSON.stringify(entry.from)},"kind":"msg","msg":${stableStringify(entry.msg)},"t":${stableStringify(entry.t)},"to":${JSON.stringify(entry.to)}}`;
-  if (entry.kind === 'state')
-    return `{"actor":${JSON.stringify(entry.actor)},"kind":"state","state":${JSON.stringify(entry.state)},"t":${stableStringify(entry.t)}}`;
+  if (entry.kind === 'msg') return messageLine(entry.t, entry.from, entry.to, entry.msg);
+  if (entry.kind === 'state') return stateLine(entry.t, entry.actor, entry.state);
   return stableStringify(entry);
 }
 
@@ -48,7 +54,29 @@ export class EventLog {
   }
 
   append(entry: LogEntry): void {
-    const line = lineOf(entry);
+    this.write(lineOf(entry), entry);
+  }
+
+  /**
+   * `append` of a `msg` entry, the kind of nearly every line, without building the entry object
+   * unless a listener wants it: same line, same hash.
+   */
+  appendMessage(t: number, from: string, to: string, msg: unknown): void {
+    this.write(
+      messageLine(t, from, to, msg),
+      this.listeners.length === 0 ? undefined : { t, kind: 'msg', from, to, msg },
+    );
+  }
+
+  /** `append` of a `state` entry, building the entry object only for listeners. */
+  appendState(t: number, actor: string, state: string): void {
+    this.write(
+      stateLine(t, actor, state),
+      this.listeners.length === 0 ? undefined : { t, kind: 'state', actor, state },
+    );
+  }
+
+  private write(line: string, entry: LogEntry | undefined): void {
     this.pendingHash += `${line}\n`;
     if (this.pendingHash.length >= 65_536) this.flushHash();
     this.count++;
@@ -56,7 +84,7 @@ export class EventLog {
       this.buffer.push(line);
       if (this.buffer.length >= 4096) this.flushBuffer();
     }
-    for (const listener of this.listeners) listener(entry, line);
+    if (entry !== undefined) for (const listener of this.listeners) listener(entry, line);
   }
 
   /** Hex digest of every line so far; the log stays appendable afterwards. */

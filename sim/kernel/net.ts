@@ -97,7 +97,7 @@ export class SimNet {
   /** @internal called by `Delivery` when its instant comes. */
   deliver(from: string, to: string, message: NetMessage): void {
     const recipient = this.recipients.get(to);
-    this.log.append({ t: this.kernel.now, kind: 'msg', from, to, msg: message });
+    this.log.appendMessage(this.kernel.now, from, to, message);
     if (!recipient) {
       this.undeliverable++;
       return;

@@ -262,13 +262,13 @@ export class World {
     const name = stateName(value);
     if (this.lastState.get(id) === name) return undefined;
     this.lastState.set(id, name);
-    this.log.append({ t: this.kernel.now, kind: 'state', actor: id, state: name });
+    this.log.appendState(this.kernel.now, id, name);
     return name;
   }
 
   /** Delivers a world event (demand, shift, arrival, opening hours) and logs it like a message. */
   private inject(id: string, event: NetMessage): void {
-    this.log.append({ t: this.kernel.now, kind: 'msg', from: 'world', to: id, msg: event });
+    this.log.appendMessage(this.kernel.now, 'world', id, event);
     (this.actors.get(id) ?? this.adopted.get(id)?.actor)?.send(event as never);
   }
 

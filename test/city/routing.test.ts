@@ -155,6 +155,23 @@ describe('router behaviour', () => {
     expect(() => router.routeFromTree(tree, 0)).toThrow(/unreachable/);
   });
 
+  it('routers of one graph share full searches, never which trees they route by', () => {
+    const root = 5;
+    const first = new Router(city.drive, city.walk).precomputeTree('car', root);
+    const second = new Router(city.drive, city.walk);
+    expect(second.precomputeTree('car', root)).toBe(first);
+    // other edge times, other trees
+    expect(new Router(city.drive, city.walk, { carSpeedFactor: 0.5 }).precomputeTree('car', root)).not.toBe(
+      first,
+    );
+    // a router that did not ask for the tree still searches with A*
+    const fresh = new Router(city.drive, city.walk);
+    fresh.route('car', root, 100);
+    expect(fresh.stats).toMatchObject({ treeQueries: 0, astarQueries: 1 });
+    second.clearCache({ trees: true });
+    expect(new Router(city.drive, city.walk).precomputeTree('car', root)).not.toBe(first);
+  });
+
   it('profiles differ only by speed on the walk graph', () => {
     const bike = city.route('bike', 10, 2000);
     const foot = city.route('foot', 10, 2000);

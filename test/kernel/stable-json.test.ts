@@ -24,6 +24,13 @@ describe('stableStringify', () => {
     },
   );
 
+  test.prop([fc.oneof(fc.uint8Array(), fc.int32Array(), fc.uint16Array(), fc.float64Array())], {
+    seed: 1705,
+    numRuns: 300,
+  })('typed arrays print as the array of their numbers — seed 1705', (view) => {
+    expect(stableStringify({ signature: view })).toBe(stableStringify({ signature: Array.from(view) }));
+  });
+
   test.prop([fc.dictionary(fc.string(), fc.integer())], { seed: 1704, numRuns: 300 })(
     'the same entries inserted in any order give the same bytes — seed 1704',
     (record) => {
