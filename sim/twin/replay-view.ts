@@ -16,7 +16,8 @@ const NO_SUMMARY = { mean: 0, p50: 0, p95: 0 };
  * answered from the index at the current cursor (the entries at or before `now`), so what the
  * panel shows at t is what the log says happened by t — no machine runs, nothing is guessed, except
  * where actors without reported positions are drawn (see ReplayLayout). KPIs are not in an event
- * log: they stay zero, and the panel's counts of messages and faults stand in for them.
+ * log: they stay zero (the viewer hides its KPI panel for a replay), and the inspector's counts of
+ * messages and faults stand in for them.
  */
 export class ReplayView implements TwinView {
   private time: number;
