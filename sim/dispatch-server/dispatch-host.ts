@@ -6,6 +6,7 @@ import type { BroadcastParams, LifecycleParams, SendParams } from '../../machine
 import { ledgerViolations, stillHeld } from '../../machines/escrow-ledger.ts';
 import { mapGet } from '../../machines/persistent-map.ts';
 import type { Point } from '../../machines/protocol.ts';
+import { indexScheduledEvents } from '../kernel/indexed-scheduler.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { CourierLocator } from './courier-locator.ts';
 import { OrderBook } from './order-book.ts';
@@ -129,6 +130,7 @@ export class DispatchHost {
     const machine = withPorts(dispatchMachine, ports) as typeof dispatchMachine;
     this.actor = createActor(machine, { id: 'dispatch', clock: this.kernel.clock, input });
     this.actor.subscribe({ error: (err) => (this.failure = err) });
+    indexScheduledEvents(this.actor);
     this.actor.start();
   }
 

@@ -14,6 +14,7 @@ import {
 import { MINUTE_MS, travelMs } from '../../machines/meal-route.ts';
 import { mapEntries, mapGet } from '../../machines/persistent-map.ts';
 import { EventLog } from '../kernel/event-log.ts';
+import { indexScheduledEvents } from '../kernel/indexed-scheduler.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { stateName } from '../world/state-name.ts';
@@ -89,6 +90,7 @@ export class MealWorld {
         input: { timing: this.timing, policy: options.policy, restaurants, roster, solve: options.solve },
       },
     );
+    indexScheduledEvents(this.dispatch);
     this.start(MEAL_DISPATCH, this.dispatch);
     const courierMachine = mealCourierMachine.provide({
       actions: {

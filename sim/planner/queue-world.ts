@@ -7,6 +7,7 @@ import { DEFAULT_ERRAND_FEES } from '../../machines/errand-fees.ts';
 import { errandOrderMachine, type LifecycleParams } from '../../machines/errand-order.ts';
 import type { ErrandDemand, Point } from '../../machines/protocol.ts';
 import { EventLog } from '../kernel/event-log.ts';
+import { indexScheduledEvents } from '../kernel/indexed-scheduler.ts';
 import { Kernel, type ScheduledTask } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
@@ -142,6 +143,7 @@ export class QueueWorld {
       },
     });
     this.net.register('dispatch', (message) => actor.send(message as never));
+    indexScheduledEvents(actor);
     actor.start();
     return actor;
   }

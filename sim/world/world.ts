@@ -12,6 +12,7 @@ import { storeMachine } from '../../machines/store.ts';
 import type { City } from '../city/city.ts';
 import { compileCoverageArea } from '../city/coverage-area.ts';
 import { EventLog } from '../kernel/event-log.ts';
+import { indexScheduledEvents } from '../kernel/indexed-scheduler.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { type NetMessage, SimNet } from '../kernel/net.ts';
 import { type RandomStream, RandomStreams } from '../kernel/random-streams.ts';
@@ -352,6 +353,7 @@ export class World {
     const roleOf = (id: string) =>
       this.courierIndex.has(id) ? 'courier' : /^U\d+$/.test(id) ? 'customer' : undefined;
     this.net.register('dispatch', this.remoteDispatch?.bridge(this.net, this.kernel, roleOf, local) ?? local);
+    indexScheduledEvents(this.dispatch);
     this.dispatch.start();
     this.flows.cartDesk = () =>
       this.dispatch.system.get('carts')?.getSnapshot().context as ReturnType<Flows['cartDesk']>;
