@@ -28,6 +28,7 @@ import { type PlacedArea, type Population, placePopulation } from './population.
 import type { RealDevices } from './real-devices.ts';
 import type { RemoteDispatch } from './remote-dispatch.ts';
 import { stateName } from './state-name.ts';
+import { observeSystemSnapshots } from './system-snapshots.ts';
 import { clockToMs } from './time-of-day.ts';
 
 const DAY_MS = 86_400_000;
@@ -339,14 +340,12 @@ export class World {
           disputeResolutionMs: e.disputeResolutionMinutes * MINUTE,
         },
       },
-      inspect: (ev: InspectionEvent) => {
-        if (ev.type !== '@xstate.snapshot') return;
-        const snap = ev.snapshot as { value?: unknown; status?: string };
-        if (snap.value === undefined) return;
-        const id = (ev.actorRef as AnyActorRef).id;
-        this.observeState(id, snap.value);
-        if (snap.status === 'done' || snap.status === 'stopped') this.lastState.delete(id);
+    });
+    observeSystemSnapshots(this.dispatch, {
+      next: (id, snapshot) => {
+        if (snapshot.value !== undefined) this.observeState(id, snapshot.value);
       },
+      end: (id) => this.lastState.delete(id),
     });
     // dispatch reads time from the messages it gets (key windows, beacon slots): the net stamps it
     const local = (message: NetMessage) => this.dispatch.send({ ...message, at: this.kernel.now } as never);
