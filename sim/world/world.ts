@@ -1,4 +1,4 @@
-import { type Actor, type AnyActorRef, createActor, type InspectionEvent } from 'xstate';
+import { type Actor, type AnyActorRef, createActor } from 'xstate';
 import { courierMachine } from '../../machines/courier.ts';
 import type { CourierEvent } from '../../machines/courier-setup.ts';
 import { customerMachine } from '../../machines/customer.ts';
