@@ -42,6 +42,11 @@ export interface DispatchInput {
   readonly policy?: DispatchPolicy;
   /** The other four flows; absent, dispatch serves errands only. */
   readonly flows?: FlowsInput;
+  /**
+   * How many shards hold the open orders (default `ORDER_SHARDS`): about one per 20 open orders at
+   * the busiest hour keeps the cost of opening and ending an order flat as the city grows.
+   */
+  readonly orderShards?: number;
 }
 
 export interface CourierRecord {
@@ -263,34 +268,34 @@ export const dispatchSetup = setup({
     ),
     /** Opens an order: its actor is spawned by the shard that will hold it. */
     openOrder: sendTo(
-      (_, params: OpenOrderParams) => shardOf(params.orderId),
+      ({ context }, params: OpenOrderParams) => shardOf(params.orderId, context.orderShards),
       (_, params: OpenOrderParams) => ({ type: 'shard.open', ...params }),
     ),
     forwardRental: sendTo(
-      ({ event }) => shardOf((event as { rentalId: string }).rentalId),
+      ({ context, event }) => shardOf((event as { rentalId: string }).rentalId, context.orderShards),
       ({ event }) => delivery((event as { rentalId: string }).rentalId, event),
     ),
     forwardRevocation: sendTo(
-      ({ event }) => shardOf(revokedOrderId(event)),
+      ({ context, event }) => shardOf(revokedOrderId(event), context.orderShards),
       ({ event }) => delivery(revokedOrderId(event), event),
     ),
     /** A repeated request of another flow: its open order answers it again. */
     reorder: sendTo(
-      ({ context, event }) => shardOf(repeatedFlowOrderId(context, event)),
+      ({ context, event }) => shardOf(repeatedFlowOrderId(context, event), context.orderShards),
       ({ context, event }) => {
         const orderId = repeatedFlowOrderId(context, event);
         return delivery(orderId, { type: 'order.repeat', orderId });
       },
     ),
     republish: sendTo(
-      ({ context, event }) => shardOf(repeatedOrderId(context, event)),
+      ({ context, event }) => shardOf(repeatedOrderId(context, event), context.orderShards),
       ({ context, event }) => {
         const orderId = repeatedOrderId(context, event);
         return delivery(orderId, { type: 'errand.republish', orderId });
       },
     ),
     forward: sendTo(
-      ({ event }) => shardOf((event as OrderBound).orderId),
+      ({ context, event }) => shardOf((event as OrderBound).orderId, context.orderShards),
       ({ event }) => delivery((event as OrderBound).orderId, event as ErrandOrderEvent),
     ),
   },

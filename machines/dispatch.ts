@@ -55,7 +55,10 @@ const dispatchRoot = dispatchSetup.createMachine({
     flowSeq: 0,
     refusals: [],
     // the order shards are children only (orders are addressed by id, never by a ref in the context)
-    ...spawnShards(spawn as unknown as (src: 'orderShard', options: { id: string }) => unknown),
+    ...spawnShards(
+      spawn as unknown as (src: 'orderShard', options: { id: string }) => unknown,
+      input.orderShards ?? ORDER_SHARDS,
+    ),
   }),
   initial: 'serving',
   states: {
@@ -70,8 +73,11 @@ const dispatchRoot = dispatchSetup.createMachine({
   },
 });
 
-function spawnShards(spawn: (src: 'orderShard', options: { id: string }) => unknown): Record<never, never> {
-  for (let i = 0; i < ORDER_SHARDS; i++) spawn('orderShard', { id: `orders${i}` });
+function spawnShards(
+  spawn: (src: 'orderShard', options: { id: string }) => unknown,
+  shards: number,
+): Record<never, never> {
+  for (let i = 0; i < shards; i++) spawn('orderShard', { id: `orders${i}` });
   return {};
 }
 

@@ -13,18 +13,18 @@ export type OrderShardEvent =
   | { type: 'xstate.done.actor.*'; actorId?: string }
   | EventObject;
 
-/** How many shards dispatch spreads its open orders over. */
+/** How many shards dispatch spreads its open orders over unless its input says otherwise. */
 export const ORDER_SHARDS = 16;
 
 /**
- * The shard (of `ORDER_SHARDS`) that holds an order: by the sequence number in its id (E12, T7…),
- * so consecutive orders land in different shards.
+ * The shard (of `shards`) that holds an order: by the sequence number in its id (E12, T7…), so
+ * consecutive orders land in different shards.
  */
-export function shardOf(orderId: string): string {
+export function shardOf(orderId: string, shards: number = ORDER_SHARDS): string {
   let n = 0;
   for (let i = 0; i < orderId.length; i++) {
     const c = orderId.charCodeAt(i);
-    if (c >= 48 && c <= 57) n = (n * 10 + c - 48) % ORDER_SHARDS;
+    if (c >= 48 && c <= 57) n = (n * 10 + c - 48) % shards;
   }
   return `orders${n}`;
 }
@@ -36,6 +36,8 @@ export function shardOf(orderId: string): string {
  * Why: XState copies an actor's whole children record on every spawn and every stop. With all of a
  * day's ~300 open orders as children of dispatch, each order opened or ended copied a 300-entry
  * record (and left it to the GC), ~10 % of a Monaco day. Spread over 16 shards, a copy holds ~20.
+ * A bigger city opens more orders at once, so its dispatch is given more shards (`orderShards`):
+ * with 16 at a fifth of generated-xl's size these copies were 10 % of the run again.
  * The orders keep their system ids, so `system.get(orderId)` still finds them.
  */
 export const orderShardMachine = setup({

@@ -6,6 +6,12 @@ import { UserError } from '../cli/user-error.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 const MINUTE = 60_000;
+/**
+ * Order shards of the server's dispatch. A server's open orders grow with the offered rate, not with
+ * a scenario (1 000 orders/s offered leaves thousands open), and XState copies a shard's children
+ * record on every order opened or ended: 256 shards keep those copies short under load.
+ */
+const SERVER_ORDER_SHARDS = 256;
 
 /**
  * The dispatch machine's input from a scenario's `dispatch.errand` block (fees, timings, pull
@@ -24,6 +30,7 @@ export function dispatchInputOf(scenario: Scenario, flows?: FlowsInput): Dispatc
     policy: dispatchPolicy('push-pull'),
     fees: e.fees ?? DEFAULT_ERRAND_FEES,
     pullLimit: e.pullLimit,
+    orderShards: SERVER_ORDER_SHARDS,
     ...(flows ? { flows } : {}),
     timing: {
       pushRadius: e.pushRadiusM,

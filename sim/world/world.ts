@@ -24,6 +24,7 @@ import { EscrowPayments } from './escrow-payments.ts';
 import { Flows } from './flows.ts';
 import { type Kpis, Metrics } from './metrics.ts';
 import { Mobility } from './mobility.ts';
+import { orderShardsFor } from './order-shards.ts';
 import { type PlacedArea, type Population, placePopulation } from './population.ts';
 import type { RealDevices } from './real-devices.ts';
 import type { RemoteDispatch } from './remote-dispatch.ts';
@@ -332,6 +333,7 @@ export class World {
         pullLimit: e.pullLimit,
         policy: this.assignment.policy,
         flows: this.flows.dispatchInput(),
+        orderShards: orderShardsFor(this.scenario),
         timing: {
           pushRadius: e.pushRadiusM,
           repushMs: e.repushSeconds * 1000,
