@@ -50,7 +50,7 @@ export const courierRoutes = dispatchSetup.createStateConfig({
             message: {
               type: 'errand.list',
               listings: ordinaryCouriersPull(context.policy)
-                ? pullListings(context.listings, event, context.pullLimit)
+                ? pullListings(context.listingCells, event, context.pullLimit)
                 : [],
             },
           }),

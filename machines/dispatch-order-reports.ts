@@ -7,6 +7,7 @@ import { assign } from 'xstate';
 import { closeLines, openLines } from './chat-relay.ts';
 import { dispatchSetup, withCourier } from './dispatch-setup.ts';
 import { hold, settle } from './escrow-ledger.ts';
+import { fileListing, unfileListing } from './listing-grid.ts';
 import { mapDelete, mapGet, mapHas, mapSet } from './persistent-map.ts';
 
 export const orderReports = dispatchSetup.createStateConfig({
@@ -76,11 +77,18 @@ export const orderReports = dispatchSetup.createStateConfig({
     'listing.add': {
       actions: assign({
         listings: ({ context, event }) => mapSet(context.listings, event.listing.orderId, event.listing),
+        listingCells: ({ context, event }) =>
+          fileListing(
+            unfileListing(context.listingCells, mapGet(context.listings, event.listing.orderId)),
+            event.listing,
+          ),
       }),
     },
     'listing.remove': {
       actions: assign({
         listings: ({ context, event }) => mapDelete(context.listings, event.orderId),
+        listingCells: ({ context, event }) =>
+          unfileListing(context.listingCells, mapGet(context.listings, event.orderId)),
       }),
     },
     'order.assigned': {

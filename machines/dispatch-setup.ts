@@ -18,9 +18,10 @@ import {
   type SendParams,
 } from './errand-order.ts';
 import type { EscrowLedger } from './escrow-ledger.ts';
+import { type ListingCells, listingsAround } from './listing-grid.ts';
 import { type OrderKind, orderShardMachine, shardOf } from './order-shard.ts';
 import type { PaymentInstruction } from './payments-port.ts';
-import { mapEntries, mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
+import { mapGet, mapHas, mapSet, type PersistentMap } from './persistent-map.ts';
 import { preorderMachine } from './preorder.ts';
 import type {
   ChatSend,
@@ -66,6 +67,8 @@ export interface DispatchContext extends DispatchInput {
   orders: PersistentMap<true>;
   /** Open orders ordinary couriers can pull (errands, trunk deliveries). */
   listings: PersistentMap<ErrandListing>;
+  /** The same listings filed by where they are picked up, for pulls (see listing-grid.ts). */
+  listingCells: ListingCells;
   ledger: EscrowLedger;
   relay: ChatRelay;
   /** The courier registry (a persistent map: it is updated on nearly every courier event). */
@@ -138,12 +141,12 @@ export function senderOf(event: DispatchEvent): string {
 
 /** Orders that the ordinary courier's pull sees: within radius, of its categories, nearest first. */
 export function pullListings(
-  listings: PersistentMap<ErrandListing>,
+  cells: ListingCells,
   pull: { position: { x: number; y: number }; radius: number; categories: readonly string[] },
   limit: number,
 ): ErrandListing[] {
   const hits: { d: number; listing: ErrandListing }[] = [];
-  for (const [, listing] of mapEntries(listings)) {
+  for (const listing of listingsAround(cells, pull.position, pull.radius)) {
     if (!pull.categories.includes(listing.category)) continue;
     const d = distance(listing.pickup, pull.position);
     if (d <= pull.radius) hits.push({ d, listing });

@@ -47,6 +47,7 @@ const dispatchRoot = dispatchSetup.createMachine({
     orderSeq: 0,
     orders: emptyMap(),
     listings: emptyMap(),
+    listingCells: emptyMap(),
     ledger: EMPTY_LEDGER,
     relay: EMPTY_RELAY,
     couriers: emptyMap(),
