@@ -45,10 +45,14 @@ function scan(open: Map<string, ErrandListing>, p: Pull): ErrandListing[] {
 }
 
 describe('listing grid', () => {
-  test.prop([fc.array(op, { minLength: 80, maxLength: 300 }), fc.array(pull, { minLength: 1, maxLength: 8 })], {
-    seed: SEED,
-    numRuns: 300,
-  })(`a pull through the grid equals a scan of every open listing (seed ${SEED})`, (ops, pulls) => {
+  test.prop(
+    [fc.array(op, { minLength: 80, maxLength: 300 }), fc.array(pull, { minLength: 1, maxLength: 8 })],
+    {
+      seed: SEED,
+      numRuns: 300,
+      endOnFailure: true,
+    },
+  )(`a pull through the grid equals a scan of every open listing (seed ${SEED})`, (ops, pulls) => {
     let cells: ListingCells = emptyMap();
     const open = new Map<string, ErrandListing>();
     for (const o of ops) {
