@@ -32,12 +32,18 @@ export function dispatchInputOf(scenario: Scenario, flows?: FlowsInput): Dispatc
     pullLimit: e.pullLimit,
     orderShards: SERVER_ORDER_SHARDS,
     ...(flows ? { flows } : {}),
-    timing: {
-      pushRadius: e.pushRadiusM,
-      repushMs: e.repushSeconds * 1000,
-      maxOpenMs: e.maxOpenMinutes * MINUTE,
-      autoConfirmMs: e.autoConfirmMinutes * MINUTE,
-      disputeResolutionMs: e.disputeResolutionMinutes * MINUTE,
-    },
+    timing: errandTimingOf(scenario),
+  };
+}
+
+/** Dispatch's errand timings (radius, repush, time limits) in the units the machine reads (m, ms). */
+export function errandTimingOf(scenario: Scenario): DispatchInput['timing'] {
+  const e = scenario.dispatch.errand;
+  return {
+    pushRadius: e.pushRadiusM,
+    repushMs: e.repushSeconds * 1000,
+    maxOpenMs: e.maxOpenMinutes * MINUTE,
+    autoConfirmMs: e.autoConfirmMinutes * MINUTE,
+    disputeResolutionMs: e.disputeResolutionMinutes * MINUTE,
   };
 }

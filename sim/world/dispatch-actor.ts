@@ -8,6 +8,7 @@ import {
   type SendParams,
 } from '../../machines/errand-order.ts';
 import type { City } from '../city/city.ts';
+import { errandTimingOf } from '../dispatch-server/dispatch-settings.ts';
 import { roadQuoter } from '../dispatch-server/route-quoter.ts';
 import { indexScheduledEvents } from '../kernel/indexed-scheduler.ts';
 import type { Kernel } from '../kernel/kernel.ts';
@@ -20,8 +21,6 @@ import type { Metrics } from './metrics.ts';
 import { orderShardsFor } from './order-shards.ts';
 import type { RemoteDispatch } from './remote-dispatch.ts';
 import { observeSystemSnapshots } from './system-snapshots.ts';
-
-const MINUTE = 60_000;
 
 /** What dispatch's ports reach in the world: the net, the clock, the spatial port, the books. */
 export interface DispatchActorWorld {
@@ -95,13 +94,7 @@ export function createDispatchActor(w: DispatchActorWorld): Actor<typeof dispatc
       policy: w.assignment.policy,
       flows: w.flows.dispatchInput(),
       orderShards: orderShardsFor(w.scenario),
-      timing: {
-        pushRadius: e.pushRadiusM,
-        repushMs: e.repushSeconds * 1000,
-        maxOpenMs: e.maxOpenMinutes * MINUTE,
-        autoConfirmMs: e.autoConfirmMinutes * MINUTE,
-        disputeResolutionMs: e.disputeResolutionMinutes * MINUTE,
-      },
+      timing: errandTimingOf(w.scenario),
     },
   });
   observeSystemSnapshots(dispatch, {
