@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadReport } from '../sim/load/load-report.ts';
 import type { BenchCase } from './bench-case.ts';
+import { startListening } from './listening-process.ts';
+import { measureTransport, type TransportFigures } from './transport/echo-baseline.ts';
 
 const BIN = new URL('../bin/citytwin.js', import.meta.url).pathname;
 const SECRET = 'bench-load-secret-0f3e9b2c';
@@ -32,25 +34,8 @@ interface ServerFigures {
 const serverFigures = async (url: string) => (await (await fetch(`${url}/metrics`)).json()) as ServerFigures;
 
 /** Starts a dispatch server on a fresh journal (durable: WAL, journaled before every ack). */
-function startServer(db: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'dispatch-server', '--port', '0', '--db', db], { env });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`dispatch-server exited with ${code}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (!m) return;
-      child.removeAllListeners('exit');
-      const stop = () =>
-        new Promise<void>((done) => {
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        });
-      resolve({ url: m[1], stop });
-    });
-  });
-}
+const startServer = (db: string) =>
+  startListening('dispatch-server', [BIN, 'dispatch-server', '--port', '0', '--db', db], env);
 
 /** Runs the load driver in its own process and returns its JSON report. */
 function load(url: string, shape: Shape, seconds: number): Promise<LoadReport> {
@@ -131,12 +116,29 @@ const otherFlowOrdersPerS = (r: LoadReport) =>
   10;
 
 /**
+ * The bare transport's figures beside the server's: what socket.io alone achieves with the same
+ * connections and rate, and how many times the transport's CPU per message the dispatch server
+ * spends (journal, validation and dispatch on top of socket.io).
+ */
+function transportFigures(t: TransportFigures, serverCpuMsPerAccepted: number): Record<string, number> {
+  return {
+    transportAckedPerSec: t.ackedPerS,
+    transportP99Ms: t.latencyMs.p99,
+    transportServerCpuMsPerMessage: t.serverCpuMsPerMessage,
+    transportClientCpuMsPerMessage: t.clientCpuMsPerMessage,
+    serverCpuOverTransport: Number((serverCpuMsPerAccepted / t.serverCpuMsPerMessage).toFixed(2)),
+  };
+}
+
+/**
  * The dispatch server under load over loopback, the driver in a separate process, the journal
  * durable (every command in SQLite before its ack). Three runs on fresh journals: position
  * streaming at the issue's aim (500 couriers × 10/s = 5 000/s), orders offered at the aim
  * (1 000/s) to find the sustained accepted rate, and orders at 100/s to see latency below
  * saturation; each with the other flows' orders (trunk deliveries, preorders, rentals) mixed in
  * at `--flow-rate`. p99 is the driver's (send to ack, as a client feels it) beside the server's own.
+ * The position run is followed by the same stream through bare socket.io (`transport/`), the floor
+ * under any socket.io server on this machine.
  */
 export async function run(): Promise<BenchCase[]> {
   const seconds = 8;
@@ -163,6 +165,11 @@ export async function run(): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
   for (const r of runs) {
     const m = await measure(r.shape, seconds);
+    // the bare transport with the same stream, right after (the host's speed drifts by the minute)
+    const transport =
+      r.what === 'positions'
+        ? await measureTransport(r.shape.couriers, r.shape.positions, seconds)
+        : undefined;
     const type = r.what === 'positions' ? 'courier.position' : 'errand.publish';
     const accepted =
       r.what === 'positions' ? m.report.throughput.positionsPerS : m.report.throughput.ordersPublishedPerS;
@@ -184,6 +191,10 @@ export async function run(): Promise<BenchCase[]> {
         errors: errors(m.report),
         errorKinds: errorKinds(m.report),
         protocolErrors: m.report.protocolErrors,
+        driverCpuMsPerCommand: Number(
+          ((m.report.driverCpuS * 1000) / Math.max(1, m.report.commands.acked)).toFixed(3),
+        ),
+        ...(transport ? transportFigures(transport, m.cpuMs / Math.max(1, m.accepted[type] ?? 0)) : {}),
       },
       baseline: `aim: ${aim} accepted ${r.what === 'positions' ? 'position updates' : 'orders'}/s`,
       ratio: Number((accepted / aim).toFixed(3)),

@@ -27,6 +27,11 @@ export interface LoadReport {
   readonly runId: string;
   readonly durationS: number;
   readonly elapsedS: number;
+  /**
+   * CPU seconds this driver process used over the measured run: close to `elapsedS` means the
+   * driver had a core to itself and no more, so it, not the server, may have set the pace.
+   */
+  readonly driverCpuS: number;
   readonly actors: { couriers: number; customers: number; connected: number };
   readonly commands: {
     sent: number;
@@ -148,6 +153,7 @@ export class LoadRecorder {
     runId: string;
     durationS: number;
     elapsedS: number;
+    driverCpuS: number;
     couriers: number;
     customers: number;
   }): LoadReport {
@@ -160,6 +166,7 @@ export class LoadRecorder {
       runId: meta.runId,
       durationS: meta.durationS,
       elapsedS: Math.round(meta.elapsedS * 100) / 100,
+      driverCpuS: Math.round(meta.driverCpuS * 100) / 100,
       actors: { couriers: meta.couriers, customers: meta.customers, connected: this.connected },
       commands: {
         sent: this.sent,

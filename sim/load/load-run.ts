@@ -161,6 +161,7 @@ export async function runLoad(
         `--target: no connection to ${options.target} succeeded (${recorder.firstConnectError})`,
       );
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     for (const bot of couriers) bot.begin();
     let nextOrder = 0;
     let nextFlow = 0;
@@ -186,6 +187,7 @@ export async function runLoad(
     const drainUntil = performance.now() + options.drainMs;
     while (recorder.inFlight > 0 && performance.now() < drainUntil) await sleep(20);
     const elapsedS = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
     await inWaves(couriers, options.connectConcurrency, (bot) => bot.finish());
     const report = recorder.report({
       target: options.target,
@@ -194,6 +196,7 @@ export async function runLoad(
       runId,
       durationS: options.durationMs / 1000,
       elapsedS,
+      driverCpuS: (cpu.user + cpu.system) / 1e6,
       couriers: plan.couriers.length,
       customers: plan.customers.length,
     });
