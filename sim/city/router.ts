@@ -169,7 +169,11 @@ export class Router {
       foot: createSpace('foot', walk, footSpeed, () => footSpeed),
     };
     this.#cache = new LruCache(options.cacheSize ?? 4096);
-    this.#heap = new FlatQueue<number>(Math.max(drive.edgeTarget.length, walk.edgeTarget.length) + 1);
+    this.#heap = new FlatQueue<number>(
+      Math.max(drive.edgeTarget.length, walk.edgeTarget.length) + 1,
+      Float64Array,
+      Int32Array, // the kinds nearest-search's queue uses too: one shape keeps FlatQueue monomorphic
+    );
     this.#keyBase = Math.max(drive.nodeCount, walk.nodeCount, 1);
   }
 

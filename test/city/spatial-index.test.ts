@@ -99,6 +99,21 @@ describe('StaticPointIndex', () => {
     }
   });
 
+  it('orders thousands of points exactly while its search queue grows', () => {
+    // 3 000 points, all wanted, queried from outside the cloud: the queue holds far more than its
+    // first 256 entries at once and is copied into a bigger one mid-search
+    const xs = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 1009);
+    const ys = Array.from({ length: 3000 }, (_, i) => (i * 104_729) % 997);
+    const index = new StaticPointIndex(xs, ys, 4);
+    const truth = new Map(xs.map((x, i) => [i, [x, ys[i]]] as [number, [number, number]]));
+    for (const [x, y] of [
+      [-500, -500],
+      [500, 500],
+      [2000, 100],
+    ])
+      expect(index.nearestK(x, y, xs.length)).toEqual(bruteWithin(truth, x, y, Number.POSITIVE_INFINITY));
+  });
+
   it('handles an empty index', () => {
     const index = new StaticPointIndex([], []);
     expect(index.nearest(0, 0)).toBe(-1);
